@@ -29,7 +29,9 @@ async function checkApi(): Promise<void> {
     setStatus(
       node,
       health.ok ? 'ok' : 'down',
-      health.ok ? `API v${health.version} is up: ${parts}.` : `API v${health.version} has a problem: ${parts}. ${(health.errors ?? []).join(' ')}`,
+      health.ok
+        ? `API v${health.version} is up: ${parts}.`
+        : `API v${health.version} has a problem: ${parts}. ${(health.errors ?? []).join(' ')}`,
     );
   } catch (err) {
     const message = err instanceof ApiRequestError ? err.message : String(err);

@@ -1,8 +1,9 @@
 // `npm run gpu:check`: finds a WebGPU adapter in Node (Dawn), runs the matmul
 // kernel against its CPU reference at a few shapes and prints one JSON line.
 // Exits 1 when no adapter is found or any value differs.
-import { nodeGpuContext } from '../client/gpu/node';
+
 import { MATMUL_CHECK_SHAPES, runMatmulCheck } from '../client/gpu/matmul-check';
+import { nodeGpuContext } from '../client/gpu/node';
 import { KernelRunner } from '../client/gpu/runner';
 import { describeComparison } from '../client/numerics/compare';
 

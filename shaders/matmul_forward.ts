@@ -33,9 +33,5 @@ export function matmulForward(
   C: number,
   OC: number,
 ): Promise<void> {
-  return runner.run(
-    matmulForwardSpec,
-    { out, inp, weight, bias },
-    { BT, C, OC, has_bias: bias === null ? 0 : 1 },
-  );
+  return runner.run(matmulForwardSpec, { out, inp, weight, bias }, { BT, C, OC, has_bias: bias === null ? 0 : 1 });
 }

@@ -41,9 +41,7 @@ export interface KernelSpec<B extends string = string, U extends string = string
 }
 
 /** Identity function that keeps the binding and uniform names as literal types. */
-export function defineKernel<const B extends string, const U extends string>(
-  spec: KernelSpec<B, U>,
-): KernelSpec<B, U> {
+export function defineKernel<const B extends string, const U extends string>(spec: KernelSpec<B, U>): KernelSpec<B, U> {
   return spec;
 }
 

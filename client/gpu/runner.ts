@@ -90,11 +90,18 @@ export class KernelRunner {
     if (spec.uniforms.length > 0) {
       entries.push({ binding: entries.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     }
-    const module = device.createShaderModule({ label: `${spec.name}.wgsl`, code: spec.wgsl });
-    // Compile errors first: they carry the shader's own line and column.
-    const info = await module.getCompilationInfo();
+    // Inside an error scope, so a broken shader is reported here and does not
+    // poison the device as an uncaptured error; the compilation messages
+    // carry the shader's own line and column, so they are preferred.
+    const created = captureErrors(this.gpu, () =>
+      device.createShaderModule({ label: `${spec.name}.wgsl`, code: spec.wgsl }),
+    );
+    const info = await created.value.getCompilationInfo();
+    const scopeError = await created.error;
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length > 0) throw new GpuError('compile', formatCompileErrors(spec, errors));
+    if (scopeError) throw new GpuError('compile', `${spec.name}.wgsl: ${scopeError.message}`);
+    const module = created.value;
     const [layout, pipelineLayout] = await checked(this.gpu, spec.name, () => {
       const layout = device.createBindGroupLayout({ label: spec.name, entries });
       return [layout, device.createPipelineLayout({ label: spec.name, bindGroupLayouts: [layout] })] as const;
@@ -177,27 +184,34 @@ export class KernelRunner {
 
 /**
  * Runs synchronous WebGPU calls inside validation and out-of-memory error
- * scopes and throws what they catch. The scopes are popped before awaiting,
- * so concurrent callers cannot interleave their scopes.
+ * scopes. The scopes are popped before anything is awaited, so concurrent
+ * callers cannot interleave them; `error` is what the scopes caught.
  */
-async function checked<T>(gpu: GpuContext, what: string, work: () => T): Promise<T> {
+function captureErrors<T>(gpu: GpuContext, work: () => T): { value: T; error: Promise<GPUError | null> } {
   gpu.throwIfFailed();
   const device = gpu.device;
   device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
-  let result: T | undefined;
-  let thrown: unknown;
+  let value: T;
   try {
-    result = work();
+    value = work();
   } catch (err) {
-    thrown = err;
+    // Keep the scope stack balanced; the thrown error is the one to report.
+    device.popErrorScope().catch(() => {});
+    device.popErrorScope().catch(() => {});
+    throw err;
   }
   const oom = device.popErrorScope();
   const invalid = device.popErrorScope();
-  const error = (await oom) ?? (await invalid);
-  if (thrown !== undefined) throw thrown;
-  if (error) throw new GpuError('validation', `${what}: ${error.message}`);
-  return result as T;
+  return { value, error: Promise.all([oom, invalid]).then(([o, i]) => o ?? i) };
+}
+
+/** captureErrors, then throws what the scopes caught as a GpuError. */
+async function checked<T>(gpu: GpuContext, what: string, work: () => T): Promise<T> {
+  const { value, error } = captureErrors(gpu, work);
+  const caught = await error;
+  if (caught) throw new GpuError('validation', `${what}: ${caught.message}`);
+  return value;
 }
 
 function checkDispatch<B extends string, U extends string>(
@@ -211,7 +225,8 @@ function checkDispatch<B extends string, U extends string>(
     const value = uniforms[u.name];
     if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`uniform '${u.name}' is ${value}`);
     if (u.type !== 'f32' && !Number.isInteger(value)) throw fail(`uniform '${u.name}' = ${value} is not an integer`);
-    if (u.type === 'u32' && (value < 0 || value > 0xffffffff)) throw fail(`uniform '${u.name}' = ${value} is out of u32 range`);
+    if (u.type === 'u32' && (value < 0 || value > 0xffffffff))
+      throw fail(`uniform '${u.name}' = ${value} is out of u32 range`);
   }
   const maxBinding = gpu.adapter.limits.maxStorageBufferBindingSize;
   for (const b of spec.bindings) {
@@ -226,7 +241,9 @@ function checkDispatch<B extends string, U extends string>(
       throw fail(`'${b.name}' needs ${needed} bytes; this adapter binds at most ${maxBinding} per buffer`);
     }
     if (buffer.size < needed) {
-      throw fail(`buffer '${b.name}' has ${buffer.size} bytes but this call needs ${needed} (${needed / F32_BYTES} floats)`);
+      throw fail(
+        `buffer '${b.name}' has ${buffer.size} bytes but this call needs ${needed} (${needed / F32_BYTES} floats)`,
+      );
     }
     if (!(buffer.usage & GPUBufferUsage.STORAGE)) throw fail(`buffer '${b.name}' lacks STORAGE usage`);
   }

@@ -35,8 +35,7 @@ export function readWgslInterface(source: string): WgslInterface {
     /@group\(\s*(\d+)\s*\)\s*@binding\(\s*(\d+)\s*\)\s*var\s*(?:<([^>]*)>)?\s*(\w+)\s*:\s*([^;]+);/g;
   for (const m of code.matchAll(bindingPattern)) {
     const space = (m[3] ?? '').split(',').map((s) => s.trim());
-    const kind =
-      space[0] === 'storage' ? `storage-${space[1] ?? 'read'}` : (space[0] ?? 'handle');
+    const kind = space[0] === 'storage' ? `storage-${space[1] ?? 'read'}` : (space[0] ?? 'handle');
     bindings.push({
       group: Number(m[1]),
       binding: Number(m[2]),
@@ -84,7 +83,10 @@ export function checkSpecMatchesWgsl(spec: KernelSpec): void {
   const found = [...wgsl.bindings].sort((a, b) => a.group - b.group || a.binding - b.binding);
   for (const [index, want] of expected.entries()) {
     const got = found.find((b) => b.group === 0 && b.binding === index);
-    if (!got) throw new Error(`${where}: no @group(0) @binding(${index}); the spec expects '${want.name}' (${want.kind}) there`);
+    if (!got)
+      throw new Error(
+        `${where}: no @group(0) @binding(${index}); the spec expects '${want.name}' (${want.kind}) there`,
+      );
     if (got.name !== want.name || got.kind !== want.kind) {
       throw new Error(
         `${where}: @binding(${index}) is '${got.name}' (${got.kind}) but the spec says '${want.name}' (${want.kind})`,

@@ -39,11 +39,7 @@ export function showNoGpu(status: HTMLElement, error: unknown): void {
     'unavailable',
     el('p', {}, headline),
     el('p', { class: 'explain' }, message),
-    el(
-      'p',
-      { class: 'explain' },
-      'Kindling trains on your GPU, so training needs WebGPU. Shared models can still be sampled at the edge.',
-    ),
+    el('p', { class: 'explain' }, 'Kindling trains models on your own GPU, so it needs WebGPU.'),
   );
 }
 

@@ -19,7 +19,9 @@ export async function runKernelCheck(node: HTMLElement, runner: KernelRunner): P
     : 'Fail: the GPU result differs from the CPU reference.';
   setStatus(node, passed ? 'pass' : 'fail', el('p', {}, verdict), resultTable(results));
   if (!passed) {
-    const details = results.filter((r) => !r.comparison.ok).map((r) => describeComparison(shapeLabel(r.shape), r.comparison));
+    const details = results
+      .filter((r) => !r.comparison.ok)
+      .map((r) => describeComparison(shapeLabel(r.shape), r.comparison));
     node.append(el('pre', {}, details.join('\n')));
   }
 }
@@ -29,7 +31,11 @@ function shapeLabel(s: MatmulShape): string {
 }
 
 function resultTable(results: MatmulCheckResult[]): HTMLElement {
-  const head = el('tr', {}, ...['Shape', 'Values', 'Max |error|', 'GPU ms', 'CPU ms', 'Result'].map((h) => el('th', { scope: 'col' }, h)));
+  const head = el(
+    'tr',
+    {},
+    ...['Shape', 'Values', 'Max |error|', 'GPU ms', 'CPU ms', 'Result'].map((h) => el('th', { scope: 'col' }, h)),
+  );
   const rows = results.map((r) =>
     el(
       'tr',
@@ -42,5 +48,9 @@ function resultTable(results: MatmulCheckResult[]): HTMLElement {
       el('td', {}, r.comparison.ok ? 'match' : `${r.comparison.mismatchCount} differ`),
     ),
   );
-  return el('div', { class: 'scroll' }, el('table', { id: 'kernel-table' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  return el(
+    'div',
+    { class: 'scroll' },
+    el('table', { id: 'kernel-table' }, el('thead', {}, head), el('tbody', {}, ...rows)),
+  );
 }
