@@ -2,6 +2,7 @@
 // local D1 and R2 state, serving the built site and the API. Used by
 // `npm start` (scripts/start.ts) and by the end-to-end tests.
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { runWrangler, spawnWrangler } from './wrangler';
 
 export interface DevServerOptions {
@@ -33,6 +34,8 @@ export async function migrateLocal(options: Pick<DevServerOptions, 'persistTo' |
 
 /** Spawns `wrangler dev` on 127.0.0.1 and resolves once /api/health answers 200. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  // Otherwise the health poll below could find another server on that port.
+  await assertPortFree(options.port);
   await migrateLocal(options);
   const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
   const child = spawnWrangler(
@@ -107,4 +110,20 @@ async function stopChild(child: ChildProcess, group: boolean): Promise<void> {
   const timer = setTimeout(() => kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `Port ${port} on 127.0.0.1 is already in use (another npm start?). Stop that server or choose another port: PORT=8790 npm start`
+            : `Cannot listen on 127.0.0.1:${port}: ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
