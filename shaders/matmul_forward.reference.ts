@@ -1,13 +1,16 @@
+import type { FloatArray } from '../client/numerics/float-array';
+
 /**
  * CPU reference for matmul_forward.wgsl, plain loops in llm.c's layout:
  * out(BT, OC) = inp(BT, C) · weight(OC, C)ᵀ + bias(OC). Accumulates in
- * float64 (JS numbers), so it is the more accurate side of any comparison.
+ * float64 (JS numbers), so it is the more accurate side of any comparison;
+ * given Float64Arrays it is a float64 reference for gradient checks.
  */
 export function matmulForwardCpu(
-  out: Float32Array,
-  inp: Float32Array,
-  weight: Float32Array,
-  bias: Float32Array | null,
+  out: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray | null,
   BT: number,
   C: number,
   OC: number,

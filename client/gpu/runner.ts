@@ -24,6 +24,8 @@ export interface PreparedDispatch {
   workgroups: readonly [number, number, number];
   /** Null when the kernel has no uniforms. */
   uniformBuffer: GPUBuffer | null;
+  /** The buffers bound, by binding name. */
+  buffers: KernelBuffers<string>;
 }
 
 export class KernelRunner {
@@ -145,7 +147,26 @@ export class KernelRunner {
     const bindGroup = await checked(this.gpu, spec.name, () =>
       this.device.createBindGroup({ label: spec.name, layout: kernel.layout, entries }),
     );
-    return { spec: spec as KernelSpec, pipeline: kernel.pipeline, bindGroup, workgroups, uniformBuffer };
+    return {
+      spec: spec as KernelSpec,
+      pipeline: kernel.pipeline,
+      bindGroup,
+      workgroups,
+      uniformBuffer,
+      buffers: buffers as KernelBuffers<string>,
+    };
+  }
+
+  /** Rewrites a prepared dispatch's uniforms (e.g. AdamW's step) without rebuilding it. */
+  setUniforms(prepared: PreparedDispatch, uniforms: Record<string, number>): void {
+    if (!prepared.uniformBuffer) throw new GpuError('invalid-use', `${prepared.spec.name} has no uniforms`);
+    const spec = prepared.spec;
+    // The same checks as prepare: new sizes must still fit the bound buffers.
+    const workgroups = checkDispatch(spec, prepared.buffers, uniforms, this.gpu);
+    if (workgroups.some((n, i) => n !== prepared.workgroups[i])) {
+      throw new GpuError('invalid-use', `${spec.name}: new uniforms change the dispatch shape; prepare it again`);
+    }
+    this.device.queue.writeBuffer(prepared.uniformBuffer, 0, packUniforms(spec, uniforms));
   }
 
   /** Records a prepared dispatch into an open compute pass. */
