@@ -15,6 +15,7 @@ export const KEY_LIMITS = [
   'maxStorageBuffersPerShaderStage',
   'maxStorageBufferBindingSize',
   'maxBufferSize',
+  'minStorageBufferOffsetAlignment',
 ] as const;
 export type KeyLimit = (typeof KEY_LIMITS)[number];
 

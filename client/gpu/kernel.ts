@@ -45,7 +45,28 @@ export function defineKernel<const B extends string, const U extends string>(spe
   return spec;
 }
 
+/**
+ * Part of a buffer bound on its own: e.g. one parameter tensor inside the
+ * flat parameter buffer. `offset` must be a multiple of the adapter's
+ * minStorageBufferOffsetAlignment (256 bytes everywhere we have seen).
+ */
+export interface BufferSlice {
+  buffer: GPUBuffer;
+  /** Bytes from the start of the buffer. */
+  offset: number;
+  /** Bytes bound. */
+  size: number;
+}
+
+/** What one binding is given: a whole buffer or a slice of one. */
+export type BoundBuffer = GPUBuffer | BufferSlice;
+
 /** Buffers for a dispatch, by binding name; optional bindings may be null. */
-export type KernelBuffers<B extends string> = Record<B, GPUBuffer | null>;
+export type KernelBuffers<B extends string> = Record<B, BoundBuffer | null>;
+
+/** The buffer, offset and size a binding resolves to. */
+export function resolveBinding(bound: BoundBuffer): BufferSlice {
+  return 'buffer' in bound ? bound : { buffer: bound, offset: 0, size: bound.size };
+}
 
 export const F32_BYTES = 4;

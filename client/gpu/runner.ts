@@ -1,6 +1,6 @@
 import type { GpuContext } from './device';
 import { GpuError } from './errors';
-import { F32_BYTES, type KernelBuffers, type KernelSpec } from './kernel';
+import { F32_BYTES, type KernelBuffers, type KernelSpec, resolveBinding } from './kernel';
 import { checkSpecMatchesWgsl } from './wgsl-interface';
 
 /**
@@ -130,10 +130,10 @@ export class KernelRunner {
   ): Promise<PreparedDispatch> {
     const kernel = await this.compile(spec as KernelSpec);
     const workgroups = checkDispatch(spec, buffers, uniforms, this.gpu);
-    const entries: GPUBindGroupEntry[] = spec.bindings.map((b, binding) => ({
-      binding,
-      resource: { buffer: buffers[b.name] ?? this.placeholder },
-    }));
+    const entries: GPUBindGroupEntry[] = spec.bindings.map((b, binding) => {
+      const bound = buffers[b.name];
+      return { binding, resource: bound ? resolveBinding(bound) : { buffer: this.placeholder } };
+    });
     let uniformBuffer: GPUBuffer | null = null;
     if (spec.uniforms.length > 0) {
       uniformBuffer = this.device.createBuffer({
@@ -250,6 +250,7 @@ function checkDispatch<B extends string, U extends string>(
       throw fail(`uniform '${u.name}' = ${value} is out of u32 range`);
   }
   const maxBinding = gpu.adapter.limits.maxStorageBufferBindingSize;
+  const alignment = gpu.adapter.limits.minStorageBufferOffsetAlignment;
   for (const b of spec.bindings) {
     const buffer = buffers[b.name];
     if (buffer === undefined) throw fail(`no buffer given for '${b.name}'`);
@@ -261,12 +262,21 @@ function checkDispatch<B extends string, U extends string>(
     if (needed > maxBinding) {
       throw fail(`'${b.name}' needs ${needed} bytes; this adapter binds at most ${maxBinding} per buffer`);
     }
-    if (buffer.size < needed) {
+    const slice = resolveBinding(buffer);
+    if (slice.offset % alignment !== 0 || slice.offset < 0) {
+      throw fail(`'${b.name}' is bound at byte offset ${slice.offset}, not a multiple of ${alignment}`);
+    }
+    if (slice.offset + slice.size > slice.buffer.size) {
       throw fail(
-        `buffer '${b.name}' has ${buffer.size} bytes but this call needs ${needed} (${needed / F32_BYTES} floats)`,
+        `'${b.name}' binds bytes ${slice.offset}..${slice.offset + slice.size} of a ${slice.buffer.size}-byte buffer`,
       );
     }
-    if (!(buffer.usage & GPUBufferUsage.STORAGE)) throw fail(`buffer '${b.name}' lacks STORAGE usage`);
+    if (slice.size < needed) {
+      throw fail(
+        `buffer '${b.name}' has ${slice.size} bytes but this call needs ${needed} (${needed / F32_BYTES} floats)`,
+      );
+    }
+    if (!(slice.buffer.usage & GPUBufferUsage.STORAGE)) throw fail(`buffer '${b.name}' lacks STORAGE usage`);
   }
   const workgroups = spec.dispatch(uniforms);
   const maxGroups = gpu.adapter.limits.maxComputeWorkgroupsPerDimension;

@@ -58,6 +58,33 @@ describe('KernelRunner', () => {
     data.destroy();
   });
 
+  it('binds a slice of a buffer at an aligned offset and touches nothing outside it', async () => {
+    // 64 floats before the slice (256 bytes, the usual offset alignment), 5 in it, 3 after.
+    const data = createStorageBuffer(gpu, 'data', new Float32Array(72).fill(1));
+    await runner.run(scale, { data: { buffer: data, offset: 256, size: 20 } }, { n: 5, factor: 3 });
+    const out = await readFloat32(gpu, data);
+    expect([...out.subarray(62, 71)]).toEqual([1, 1, 3, 3, 3, 3, 3, 1, 1]);
+    expect(out.filter((x) => x === 3).length).toBe(5);
+    data.destroy();
+  });
+
+  it('rejects a misaligned slice, a slice past the end, and one smaller than the call needs', async () => {
+    const data = createStorageBuffer(gpu, 'data', 128);
+    const misaligned = await rejection(
+      runner.run(scale, { data: { buffer: data, offset: 4, size: 20 } }, { n: 5, factor: 1 }),
+    );
+    expect(misaligned.message).toContain("'data' is bound at byte offset 4, not a multiple of");
+    const pastEnd = await rejection(
+      runner.run(scale, { data: { buffer: data, offset: 256, size: 512 } }, { n: 5, factor: 1 }),
+    );
+    expect(pastEnd.message).toContain("'data' binds bytes 256..768 of a 512-byte buffer");
+    const small = await rejection(
+      runner.run(scale, { data: { buffer: data, offset: 256, size: 16 } }, { n: 5, factor: 1 }),
+    );
+    expect(small.message).toContain("buffer 'data' has 16 bytes but this call needs 20");
+    data.destroy();
+  });
+
   it('surfaces a WGSL compile error with the shader name, line, column and source line', async () => {
     const broken = {
       ...scale,
