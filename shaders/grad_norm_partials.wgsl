@@ -1,0 +1,48 @@
+// grad_norm_partials: stage 1 of the global gradient norm. For a flat
+// gradient buffer grads (N), partials (G) with
+//   partials[w] = Σ over invocations i of workgroup w of Σ_{j ≡ i mod G·256} grads[j]²
+// where G = nwg.x = min(ceil(N / 256), 1024) (see grad_norm.ts).
+//
+// Tiling: G workgroups of 256; a grid-stride loop (adjacent invocations read
+// adjacent floats) so N of tens of millions needs no 2-D dispatch and at
+// most 1024 partials. Each invocation sums in f32 in increasing j, then the
+// workgroup sums its 256 values by a fixed tree: deterministic, no atomics.
+// Stage 2 is grad_norm_finish.wgsl.
+
+struct Params {
+  N: u32,
+}
+
+@group(0) @binding(0) var<storage, read_write> partials: array<f32>;
+@group(0) @binding(1) var<storage, read> grads: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+const WG = 256u;
+
+var<workgroup> sums: array<f32, WG>;
+
+@compute @workgroup_size(256, 1, 1)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_id) lid3: vec3<u32>,
+) {
+  let lid = lid3.x;
+  let stride = nwg.x * WG;
+  var sum = 0.0;
+  for (var j = wid.x * WG + lid; j < params.N; j += stride) {
+    let g = grads[j];
+    sum += g * g;
+  }
+  sums[lid] = sum;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s /= 2u) {
+    if (lid < s) {
+      sums[lid] += sums[lid + s];
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    partials[wid.x] = sums[0];
+  }
+}
