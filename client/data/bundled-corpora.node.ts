@@ -2,6 +2,9 @@
  * Node loader for the bundled corpora: reads the data files straight out of
  * the npm packages in node_modules (the packages' own loaders add nothing but
  * a CommonJS wrapper).
+ *
+ * Import it as './bundled-corpora.node.js': under Node (tsx) a specifier
+ * ending in '.node' names a native addon and is not mapped to the .ts file.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

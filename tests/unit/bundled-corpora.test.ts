@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_CORPORA, findBundledCorpus, namesCorpusText } from '../../client/data/bundled-corpora';
-import { loadBundledCorpus } from '../../client/data/bundled-corpora.node';
+import { loadBundledCorpus } from '../../client/data/bundled-corpora.node.js';
 import { decodeUtf8Strict } from '../../client/text/utf8';
 
 describe('bundled corpora', () => {
