@@ -11,7 +11,7 @@
 // rows, head, batch), one invocation per key row holding k, v, dk and dv in
 // private arrays; the queries that see the block (its first row .. T-1)
 // stream through workgroup memory as Q and dout tiles of TILE_FLOATS / HS rows
-// (16 KiB in all). A tile row's lse and dsum are one float each, read by every
+// (8 KiB in all). A tile row's lse and dsum are one float each, read by every
 // invocation from storage. Queries are summed in order j..T-1: deterministic.
 
 struct Params {
@@ -30,7 +30,7 @@ struct Params {
 
 const BLOCK_K = 64u; // key rows per workgroup, one invocation each
 const MAX_HS = 128u; // the launcher checks HS <= MAX_HS
-const TILE_FLOATS = 2048u; // floats per Q (and per dout) tile
+const TILE_FLOATS = 1024u; // floats per tile: 8 rows of HS = 128, 16 of HS = 64
 
 var<workgroup> q_tile: array<f32, TILE_FLOATS>; // (rows, HS)
 var<workgroup> do_tile: array<f32, TILE_FLOATS>; // (rows, HS)

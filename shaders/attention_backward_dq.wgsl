@@ -10,7 +10,7 @@
 // Tiling: as attention_forward. One workgroup per (64 query rows, head, batch),
 // one invocation per query row holding q, dout and the dq accumulator in
 // private arrays; keys and values 0 .. last row of the block stream through
-// workgroup memory in K and V tiles of TILE_FLOATS / HS rows (16 KiB in all).
+// workgroup memory in K and V tiles of TILE_FLOATS / HS rows (8 KiB in all).
 // Keys are summed in order 0..t, so the result is deterministic.
 
 struct Params {
@@ -30,7 +30,7 @@ struct Params {
 
 const BLOCK_Q = 64u; // query rows per workgroup, one invocation each
 const MAX_HS = 128u; // the launcher checks HS <= MAX_HS
-const TILE_FLOATS = 2048u; // floats per K (and per V) tile
+const TILE_FLOATS = 1024u; // floats per tile: 8 rows of HS = 128, 16 of HS = 64
 
 var<workgroup> k_tile: array<f32, TILE_FLOATS>; // (rows, HS)
 var<workgroup> v_tile: array<f32, TILE_FLOATS>; // (rows, HS)

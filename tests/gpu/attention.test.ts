@@ -25,9 +25,9 @@ interface Shape {
   NH: number;
 }
 
-// Workgroups hold 64 rows; K/V tiles hold 2048 / HS rows. These shapes cover
+// Workgroups hold 64 rows; K/V tiles hold 1024 / HS rows. These shapes cover
 // T = 1, odd T, T past one block (65, 70), HS = 1, odd HS (3, 10, 13), HS = 64
-// (several tiles per block) and HS = 128 (the largest, 16-row tiles), B > 1.
+// (several tiles per block) and HS = 128 (the largest, 8-row tiles), B > 1.
 const SHAPES: Shape[] = [
   { B: 1, T: 1, C: 6, NH: 2 },
   { B: 1, T: 7, C: 30, NH: 3 },
