@@ -5,9 +5,9 @@
 // dweight and dbias (parameter gradients, accumulated) are the two
 // layernorm_backward_params_* kernels.
 //
-// Tiling: one workgroup of 64 invocations per row; invocation lid handles
-// channels lid, lid + 64, ...; both row means come from one fixed-shape tree
-// reduction of vec2 partial sums (deterministic). Rows fold into a 2-D grid
+// Tiling: one workgroup of WG invocations per row; invocation lid handles
+// channels lid, lid + WG, ...; both row means come from one fixed-order
+// reduction of vec2 partial sums in workgroup memory (deterministic). Rows fold into a 2-D grid
 // (row = wid.y·nwg.x + wid.x); rows past B·T exit before any barrier (row is
 // uniform across the workgroup).
 
@@ -24,11 +24,13 @@ struct Params {
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 @group(0) @binding(6) var<uniform> params: Params;
 
-const WG: u32 = 64u;
+// Invocations per row: 64 suits GPUs; CPU adapters want few (SwiftShader runs
+// 4-wide workgroups 4-15x faster than 64-wide ones), so layernorm.ts sets it.
+override WG: u32 = 64u;
 
 var<workgroup> partial: array<vec2<f32>, WG>;
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
   @builtin(num_workgroups) nwg: vec3<u32>,
@@ -50,15 +52,15 @@ fn main(
     let g = weight[c] * dout[base + c];
     sums += vec2<f32>(g, g * norm);
   }
+  // Every invocation adds the partial sums in index order: two barriers rather
+  // than a log2(WG)-step tree (barriers are what costs on CPU adapters).
   partial[lid] = sums;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      partial[lid] += partial[lid + stride];
-    }
-    workgroupBarrier();
+  var total = vec2<f32>(0.0, 0.0);
+  for (var i = 0u; i < WG; i++) {
+    total += partial[i];
   }
-  let means = partial[0] / f32(C);
+  let means = total / f32(C);
 
   for (var c = lid; c < C; c += WG) {
     let norm = (inp[base + c] - m) * s;

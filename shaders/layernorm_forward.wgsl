@@ -3,11 +3,11 @@
 //   out(B,T,C) = (x - mean) · rstd · weight(C) + bias(C)
 // mean and rstd are saved for the backward.
 //
-// Tiling: one workgroup of 64 invocations per row (b, t); invocation lid
-// handles channels lid, lid + 64, ... so C of any size (13, 768, 1024+) is
+// Tiling: one workgroup of WG invocations per row (b, t); invocation lid
+// handles channels lid, lid + WG, ... so C of any size (13, 768, 1024+) is
 // covered and reads are consecutive. Mean and variance are two passes, as in
 // llm.c (the variance of x - mean loses less than E[x²] - mean²); each is a
-// fixed-shape tree reduction in workgroup memory, so results are
+// fixed-order reduction in workgroup memory (workgroup_sum), so results are
 // deterministic. Rows fold into a 2-D grid (row = wid.y·nwg.x + wid.x), since
 // B·T can exceed 65535; rows past B·T exit before any barrier (row is
 // uniform across the workgroup).
@@ -25,27 +25,30 @@ struct Params {
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
 @group(0) @binding(6) var<uniform> params: Params;
 
-const WG: u32 = 64u;
+// Invocations per row: 64 suits GPUs; CPU adapters want few (SwiftShader runs
+// 4-wide workgroups 4-15x faster than 64-wide ones), so layernorm.ts sets it.
+override WG: u32 = 64u;
 const EPS: f32 = 1e-5;
 
 var<workgroup> partial: array<f32, WG>;
 
-// Σ of v over the workgroup, the same tree every time; every invocation gets it.
+// Σ of v over the workgroup; every invocation gets the same value. Each one
+// adds the WG partial sums itself, in index order, rather than through a
+// log2(WG)-step tree: two barriers instead of eight. On CPU adapters a barrier
+// costs far more than WG workgroup-memory reads; on GPUs all invocations read
+// the same address (a broadcast). Fixed order, so deterministic.
 fn workgroup_sum(lid: u32, v: f32) -> f32 {
   partial[lid] = v;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      partial[lid] += partial[lid + stride];
-    }
-    workgroupBarrier();
+  var total = 0.0;
+  for (var i = 0u; i < WG; i++) {
+    total += partial[i];
   }
-  let total = partial[0];
-  workgroupBarrier(); // everyone has read partial[0] before it is reused
+  workgroupBarrier(); // everyone has read partial before it is reused
   return total;
 }
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
   @builtin(num_workgroups) nwg: vec3<u32>,

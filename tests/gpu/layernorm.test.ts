@@ -4,7 +4,7 @@ import type { GpuContext } from '../../client/gpu/device';
 import { KernelRunner } from '../../client/gpu/runner';
 import { compareArrays, describeComparison } from '../../client/numerics/compare';
 import { randomFloats } from '../../client/numerics/random';
-import { layernormBackward, layernormForward } from '../../shaders/layernorm';
+import { type LayernormWorkgroupSize, layernormBackward, layernormForward } from '../../shaders/layernorm';
 import { layernormBackwardCpu, layernormForwardCpu } from '../../shaders/layernorm.reference';
 import { testGpu } from './gpu-context';
 
@@ -23,7 +23,7 @@ function expectClose(name: string, got: Float32Array, want: ArrayLike<number>, t
 }
 
 /** Forward, then backward onto non-zero dweight/dbias and a stale dinp; the GPU's results. */
-async function runBoth(B: number, T: number, C: number, seed: number) {
+async function runBoth(B: number, T: number, C: number, seed: number, workgroupSize: LayernormWorkgroupSize) {
   const BT = B * T;
   // An offset mean, as in a residual stream: a one-pass variance would lose digits.
   const inp = randomFloats(BT * C, seed, 2).map((x) => x + 3);
@@ -45,8 +45,23 @@ async function runBoth(B: number, T: number, C: number, seed: number) {
     dbias: createStorageBuffer(gpu, 'dbias', dbias0),
   };
   const g = buffers;
-  await layernormForward(runner, g.out, g.mean, g.rstd, g.inp, g.weight, g.bias, B, T, C);
-  await layernormBackward(runner, g.dinp, g.dweight, g.dbias, g.dout, g.inp, g.weight, g.mean, g.rstd, B, T, C);
+  const options = { workgroupSize };
+  await layernormForward(runner, g.out, g.mean, g.rstd, g.inp, g.weight, g.bias, B, T, C, options);
+  await layernormBackward(
+    runner,
+    g.dinp,
+    g.dweight,
+    g.dbias,
+    g.dout,
+    g.inp,
+    g.weight,
+    g.mean,
+    g.rstd,
+    B,
+    T,
+    C,
+    options,
+  );
   const got = {
     out: await readFloat32(gpu, g.out, BT * C),
     mean: await readFloat32(gpu, g.mean, BT),
@@ -69,30 +84,31 @@ describe('layernorm_forward / layernorm_backward on Dawn vs the CPU reference', 
     [2, 16, 768],
     [1, 33, 1030],
   ] as const;
-  for (const [B, T, C] of shapes) {
-    it(`B=${B} T=${T} C=${C}, dinp assigned, dweight/dbias accumulate onto non-zero values`, async () => {
-      const BT = B * T;
-      const { inp, weight, bias, dout, dweight0, dbias0, got } = await runBoth(B, T, C, B * 100 + T + C);
-      const out = new Float64Array(BT * C);
-      const mean = new Float64Array(BT);
-      const rstd = new Float64Array(BT);
-      layernormForwardCpu(out, mean, rstd, inp, weight, bias, B, T, C);
-      const dinp = new Float64Array(BT * C);
-      const dweight = Float64Array.from(dweight0);
-      const dbias = Float64Array.from(dbias0);
-      layernormBackwardCpu(dinp, dweight, dbias, dout, inp, weight, mean, rstd, B, T, C);
-      expectClose('layernorm_forward out', got.out, out, C);
-      expectClose('layernorm_forward mean', got.mean, mean, C);
-      expectClose('layernorm_forward rstd', got.rstd, rstd, C);
-      expectClose('layernorm_backward dinp', got.dinp, dinp, C);
-      expectClose('layernorm_backward dweight', got.dweight, dweight, BT);
-      expectClose('layernorm_backward dbias', got.dbias, dbias, BT);
-    });
-  }
+  for (const [B, T, C] of shapes)
+    for (const wg of [64, 4] as const) {
+      it(`B=${B} T=${T} C=${C}, ${wg} per row: dinp assigned, dweight/dbias accumulate onto non-zero values`, async () => {
+        const BT = B * T;
+        const { inp, weight, bias, dout, dweight0, dbias0, got } = await runBoth(B, T, C, B * 100 + T + C, wg);
+        const out = new Float64Array(BT * C);
+        const mean = new Float64Array(BT);
+        const rstd = new Float64Array(BT);
+        layernormForwardCpu(out, mean, rstd, inp, weight, bias, B, T, C);
+        const dinp = new Float64Array(BT * C);
+        const dweight = Float64Array.from(dweight0);
+        const dbias = Float64Array.from(dbias0);
+        layernormBackwardCpu(dinp, dweight, dbias, dout, inp, weight, mean, rstd, B, T, C);
+        expectClose('layernorm_forward out', got.out, out, C);
+        expectClose('layernorm_forward mean', got.mean, mean, C);
+        expectClose('layernorm_forward rstd', got.rstd, rstd, C);
+        expectClose('layernorm_backward dinp', got.dinp, dinp, C);
+        expectClose('layernorm_backward dweight', got.dweight, dweight, BT);
+        expectClose('layernorm_backward dbias', got.dbias, dbias, BT);
+      });
+    }
 
   it('gives bit-identical results for the same inputs twice', async () => {
-    const first = await runBoth(3, 15, 100, 9);
-    const second = await runBoth(3, 15, 100, 9);
+    const first = await runBoth(3, 15, 100, 9, 64);
+    const second = await runBoth(3, 15, 100, 9, 64);
     for (const key of ['out', 'mean', 'rstd', 'dinp', 'dweight', 'dbias'] as const) {
       expect(new Uint32Array(second.got[key].buffer), key).toEqual(new Uint32Array(first.got[key].buffer));
     }
