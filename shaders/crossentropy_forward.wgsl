@@ -1,11 +1,11 @@
 // crossentropy_forward: losses(B, T) = -log softmax(logits[b, t, :])[targets[b, t]]
 // logits (B, T, V), targets (B, T) u32, losses (B, T); rows are BT = B*T.
 //
-// Tiling: one workgroup of 256 per (b, t) row, so any V works (V = 50257 is
-// 197 elements per invocation, V = 50 leaves most invocations idle). Each
-// invocation keeps an online (max, sum of exp(x - max)) over the columns
-// i ≡ lid (mod 256), in increasing i; the 256 pairs are then merged by a
-// tree in workgroup memory (stride 128, 64, ..., 1), always the same order,
+// Tiling: one workgroup of WG (64, a power of two) per (b, t) row, so any V
+// works (V = 50257 is 786 columns per invocation, V = 50 leaves some idle).
+// Each invocation keeps an online (max, sum of exp(x - max)) over the columns
+// i ≡ lid (mod WG), in increasing i; the WG pairs are then merged by a
+// tree in workgroup memory (stride WG/2, ..., 1), always the same order,
 // so the result is deterministic. The row is read once.
 // loss = max + log(sum) - logits[target]. A target outside [0, V) gives a
 // NaN loss: the kernel cannot throw, and NaN cannot be missed downstream.
@@ -20,14 +20,15 @@ struct Params {
 @group(0) @binding(2) var<storage, read> targets: array<u32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-const WG = 256u;
+// Invocations per workgroup, a power of two (for the tree); see crossentropy.ts.
+override WG: u32 = 64u;
 // The lowest finite f32: a start value for max that needs no infinity.
 const LOWEST = -3.4028234e38;
 
 var<workgroup> row_max: array<f32, WG>;
 var<workgroup> row_sum: array<f32, WG>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
   let row = wid.x;
   let lid = lid3.x;

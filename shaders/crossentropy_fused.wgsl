@@ -4,8 +4,8 @@
 //   losses(B, T)     = -log p[target],  p = softmax(logits[b, t, :])
 //   dlogits(B, T, V) = (p - onehot(target)) · dlosses[b, t]   (assigned, not accumulated)
 //
-// Tiling: one workgroup of 256 per (b, t) row, any V. Pass 1 is the same
-// online (max, sum) per invocation over columns i ≡ lid (mod 256) and the
+// Tiling: one workgroup of WG (64) per (b, t) row, any V. Pass 1 is the same
+// online (max, sum) per invocation over columns i ≡ lid (mod WG) and the
 // same fixed-order tree merge as crossentropy_forward.wgsl (so the two give
 // bit-identical losses); pass 2 re-reads the row and writes dlogits with the
 // row's max and 1/sum. A target outside [0, V) gives a NaN loss and a NaN
@@ -23,13 +23,14 @@ struct Params {
 @group(0) @binding(4) var<storage, read> targets: array<u32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-const WG = 256u;
+// Invocations per workgroup, a power of two (for the tree); see crossentropy.ts.
+override WG: u32 = 64u;
 const LOWEST = -3.4028234e38;
 
 var<workgroup> row_max: array<f32, WG>;
 var<workgroup> row_sum: array<f32, WG>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
   let row = wid.x;
   let lid = lid3.x;

@@ -1,10 +1,12 @@
 import { defineKernel, F32_BYTES } from '../client/gpu/kernel';
 import type { KernelRunner, PreparedDispatch } from '../client/gpu/runner';
 import finishWgsl from './grad_norm_finish.wgsl?raw';
-import { GRAD_NORM_MAX_PARTIALS, gradNormPartialCount } from './grad_norm_layout';
+import { GRAD_NORM_MAX_PARTIALS, GRAD_NORM_WORKGROUP, gradNormPartialCount } from './grad_norm_layout';
 import partialsWgsl from './grad_norm_partials.wgsl?raw';
 
-export { GRAD_NORM_MAX_PARTIALS, gradNormPartialCount };
+export { GRAD_NORM_MAX_PARTIALS, GRAD_NORM_WORKGROUP, gradNormPartialCount };
+
+const WG = GRAD_NORM_WORKGROUP;
 
 /** Spec of grad_norm_partials.wgsl: partials (G) of Σ grads² over a flat buffer of N. */
 export const gradNormPartialsSpec = defineKernel({
@@ -15,7 +17,8 @@ export const gradNormPartialsSpec = defineKernel({
     { name: 'grads', access: 'read', bytes: (u) => u.N * F32_BYTES },
   ],
   uniforms: [{ name: 'N', type: 'u32' }],
-  workgroupSize: [256, 1, 1],
+  workgroupSize: [WG, 1, 1],
+  constants: { WG },
   dispatch: (u) => [gradNormPartialCount(u.N), 1, 1],
 });
 
@@ -31,7 +34,8 @@ export const gradNormFinishSpec = defineKernel({
     { name: 'num_partials', type: 'u32' },
     { name: 'max_norm', type: 'f32' },
   ],
-  workgroupSize: [256, 1, 1],
+  workgroupSize: [WG, 1, 1],
+  constants: { WG },
   dispatch: () => [1, 1, 1],
 });
 
@@ -40,7 +44,7 @@ export const gradNormSpecs = [gradNormPartialsSpec, gradNormFinishSpec];
 /**
  * Both stages prepared, to submit in order (in one pass, or ahead of adamw in
  * a training step). `partials` needs gradNormPartialCount(N) floats, at most
- * 1024; `normScale` 2. maxNorm <= 0 means no clipping (scale 1).
+ * 256; `normScale` 2. maxNorm <= 0 means no clipping (scale 1).
  */
 export async function prepareGradNorm(
   runner: KernelRunner,

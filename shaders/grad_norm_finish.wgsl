@@ -5,7 +5,7 @@
 // adamw.wgsl reads norm_scale[1] straight from the GPU: no readback between
 // the norm and the update.
 //
-// Tiling: one workgroup of 256; invocation i sums partials i, i + 256, ...
+// Tiling: one workgroup of WG; invocation i sums partials i, i + WG, ...
 // in order, then a fixed tree: deterministic.
 
 struct Params {
@@ -17,11 +17,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read> partials: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-const WG = 256u;
+// Invocations per workgroup, a power of two (for the tree); see grad_norm.ts.
+override WG: u32 = 64u;
 
 var<workgroup> sums: array<f32, WG>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(local_invocation_id) lid3: vec3<u32>) {
   let lid = lid3.x;
   var sum = 0.0;

@@ -40,7 +40,7 @@ export const sampleSoftmaxSpec = defineKernel({
     { name: 'offset', type: 'u32' },
     { name: 'inv_temperature', type: 'f32' },
   ],
-  workgroupSize: [256, 1, 1],
+  workgroupSize: [64, 1, 1],
   dispatch: () => [1, 1, 1],
 });
 

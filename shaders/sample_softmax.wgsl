@@ -2,8 +2,8 @@
 // the distribution the sampler draws from (for display and for checks;
 // sample_token.wgsl does not need it).
 //
-// Tiling: one workgroup of 256 for the row. Max, then the sum of
-// exp((x - max) * inv_temperature), each over i ≡ lid (mod 256) in
+// Tiling: one workgroup of 64 for the row (small: barriers cost per invocation on CPU adapters). Max, then the sum of
+// exp((x - max) * inv_temperature), each over i ≡ lid (mod 64) in
 // increasing i and a fixed tree; then every invocation writes its columns.
 
 struct Params {
@@ -16,12 +16,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-const WG = 256u;
+const WG = 64u;
 const LOWEST = -3.4028234e38;
 
 var<workgroup> red: array<f32, WG>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(64, 1, 1)
 fn main(@builtin(local_invocation_id) lid3: vec3<u32>) {
   let lid = lid3.x;
   let V = params.V;

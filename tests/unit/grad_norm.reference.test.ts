@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomFloats } from '../../client/numerics/random';
 import { gradNormCpu } from '../../shaders/grad_norm.reference';
-import { GRAD_NORM_MAX_PARTIALS, gradNormPartialCount } from '../../shaders/grad_norm_layout';
+import { GRAD_NORM_MAX_PARTIALS, GRAD_NORM_WORKGROUP, gradNormPartialCount } from '../../shaders/grad_norm_layout';
 
 describe('gradNormCpu (the reference the GPU is held to)', () => {
   it('gives the 2-norm and the clip scale, worked by hand', () => {
@@ -15,31 +15,31 @@ describe('gradNormCpu (the reference the GPU is held to)', () => {
     expect(out[1]).toBe(1); // maxNorm <= 0: clipping off
   });
 
-  it('splits the sum of squares into the GPU grouping, wrapping past 1024·256', () => {
-    const N = GRAD_NORM_MAX_PARTIALS * 256 + 1000;
+  it('splits the sum of squares into the GPU grouping, wrapping past G·64 invocations', () => {
+    const N = GRAD_NORM_MAX_PARTIALS * GRAD_NORM_WORKGROUP * 64 + 1000;
     const G = gradNormPartialCount(N);
     expect(G).toBe(GRAD_NORM_MAX_PARTIALS);
     const grads = randomFloats(N, 7);
     const out = new Float64Array(2);
     const partials = new Float64Array(G);
     gradNormCpu(out, partials, grads, N, 1);
-    // Element G·256 + 5 wraps back to workgroup 0, element 300 belongs to workgroup 1.
+    // Element G·64 + 5 wraps back to workgroup 0 (invocation 5), element 300 belongs to workgroup 4.
     let direct = 0;
     for (const g of grads) direct += g * g;
     expect(partials.reduce((a, b) => a + b, 0)).toBeCloseTo(direct, 6);
     expect(out[0]).toBeCloseTo(Math.sqrt(direct), 9);
     const workgroup0 = new Float64Array(G);
     const only = new Float32Array(N);
-    only[G * 256 + 5] = 2;
+    only[G * GRAD_NORM_WORKGROUP + 5] = 2;
     only[300] = 3;
     gradNormCpu(out, workgroup0, only, N, 1);
     expect(workgroup0[0]).toBe(4);
-    expect(workgroup0[1]).toBe(9);
+    expect(workgroup0[4]).toBe(9);
   });
 
-  it('uses one partial per 256 gradients up to 1024', () => {
-    expect([1, 255, 256, 257, 100_000, 262_144, 10_000_000].map(gradNormPartialCount)).toEqual([
-      1, 1, 1, 2, 391, 1024, 1024,
+  it('uses one partial per 4096 gradients (64 invocations x 64), up to 256', () => {
+    expect([1, 4096, 4097, 100_000, 1_048_576, 1_048_577, 10_000_000].map(gradNormPartialCount)).toEqual([
+      1, 1, 2, 25, 256, 256, 256,
     ]);
   });
 });
