@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStorageBuffer, readFloat32 } from '../../client/gpu/buffers';
+import { createStorageBuffer, readFloat32, writeStorageBuffer } from '../../client/gpu/buffers';
 import type { GpuContext } from '../../client/gpu/device';
 import { KernelRunner } from '../../client/gpu/runner';
 import { compareArrays, describeComparison } from '../../client/numerics/compare';
@@ -47,7 +47,7 @@ async function checkSteps(N: number, seed: number, normScale: Float32Array | nul
   };
   for (let t = 1; t <= 5; t++) {
     const grads = randomFloats(N, seed + t, t === 3 ? 1e-4 : 1); // tiny gradients too
-    gpu.device.queue.writeBuffer(b.grads, 0, grads);
+    writeStorageBuffer(gpu, b.grads, grads);
     adamwCpu(want.params, grads, want.m, want.v, normScale, N, SETTINGS, t);
     await adamw(runner, b.params, b.grads, b.m, b.v, b.normScale, N, SETTINGS, t);
     const got = {
