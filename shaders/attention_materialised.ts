@@ -1,15 +1,20 @@
 import { defineKernel, F32_BYTES } from '../client/gpu/kernel';
 import type { KernelRunner, PreparedDispatch } from '../client/gpu/runner';
 import { checkAttentionShape, submitOnce } from './attention';
+import dattWgsl from './attention_datt.wgsl?raw';
+import qkvBackwardWgsl from './attention_qkv_backward.wgsl?raw';
 import queryKeyWgsl from './attention_query_key.wgsl?raw';
 import softmaxWgsl from './attention_softmax.wgsl?raw';
+import softmaxBackwardWgsl from './attention_softmax_backward.wgsl?raw';
 import valueWgsl from './attention_value.wgsl?raw';
 
 /**
- * The plain, materialised attention forward (llm.c's attention_forward.cu
- * version 1): preatt and att (B, NH, T, T) in memory, three kernels. Same
- * outputs as the fused attention_forward (out and the logsumexp stats), so it
- * is held to the same reference and benchmarked against the fused kernel.
+ * The plain, materialised attention (llm.c's train_gpt2.c loops, one kernel
+ * per loop nest, as dev/cuda's version 1 kernels): the forward keeps preatt and
+ * att (B, NH, T, T), the backward datt and dpreatt (B, NH, T, T). The forward
+ * has the fused attention_forward's outputs (out and the logsumexp stats), so
+ * both are held to the same reference and benchmarked against each other.
+ * Backward: dqkv is ASSIGNED.
  */
 
 type Dims = { B: number; T: number; C: number; NH: number };
@@ -64,7 +69,55 @@ export const attentionValueSpec = defineKernel({
   dispatch: (u) => [Math.ceil(u.C / 64), u.B * u.T, 1],
 });
 
-export const attentionMaterialisedSpecs = [attentionQueryKeySpec, attentionSoftmaxSpec, attentionValueSpec];
+export const attentionDattSpec = defineKernel({
+  name: 'attention_datt',
+  wgsl: dattWgsl,
+  bindings: [
+    { name: 'datt', access: 'read_write', bytes: attBytes },
+    { name: 'dout', access: 'read', bytes: btcBytes },
+    { name: 'qkv', access: 'read', bytes: qkvBytes },
+  ],
+  uniforms: dimUniforms,
+  workgroupSize: [16, 16, 1],
+  dispatch: (u) => [Math.ceil(u.T / 16), Math.ceil(u.T / 16), u.B * u.NH],
+});
+
+export const attentionSoftmaxBackwardSpec = defineKernel({
+  name: 'attention_softmax_backward',
+  wgsl: softmaxBackwardWgsl,
+  bindings: [
+    { name: 'dpreatt', access: 'read_write', bytes: attBytes },
+    { name: 'att', access: 'read', bytes: attBytes },
+    { name: 'datt', access: 'read', bytes: attBytes },
+  ],
+  uniforms: dimUniforms,
+  workgroupSize: [64, 1, 1],
+  dispatch: (u) => [Math.ceil(u.T / 64), u.NH, u.B],
+});
+
+export const attentionQkvBackwardSpec = defineKernel({
+  name: 'attention_qkv_backward',
+  wgsl: qkvBackwardWgsl,
+  bindings: [
+    { name: 'dqkv', access: 'read_write', bytes: qkvBytes },
+    { name: 'dpreatt', access: 'read', bytes: attBytes },
+    { name: 'att', access: 'read', bytes: attBytes },
+    { name: 'dout', access: 'read', bytes: btcBytes },
+    { name: 'qkv', access: 'read', bytes: qkvBytes },
+  ],
+  uniforms: dimUniforms,
+  workgroupSize: [64, 1, 1],
+  dispatch: (u) => [Math.ceil(u.C / 64), u.B * u.T, 1],
+});
+
+export const attentionMaterialisedSpecs = [
+  attentionQueryKeySpec,
+  attentionSoftmaxSpec,
+  attentionValueSpec,
+  attentionDattSpec,
+  attentionSoftmaxBackwardSpec,
+  attentionQkvBackwardSpec,
+];
 
 /** The three dispatches, prepared, in order. preatt and att are (B, NH, T, T) scratch the caller owns. */
 export async function prepareAttentionForwardMaterialised(
@@ -104,5 +157,47 @@ export async function attentionForwardMaterialised(
   await submitOnce(
     runner,
     await prepareAttentionForwardMaterialised(runner, out, stats, preatt, att, qkv, B, T, C, NH),
+  );
+}
+
+/** The backward's three dispatches, prepared, in order. dpreatt and datt are (B, NH, T, T) scratch. */
+export async function prepareAttentionBackwardMaterialised(
+  runner: KernelRunner,
+  dqkv: GPUBuffer, // (B, T, 3C), assigned
+  dpreatt: GPUBuffer, // (B, NH, T, T)
+  datt: GPUBuffer, // (B, NH, T, T)
+  dout: GPUBuffer, // (B, T, C)
+  qkv: GPUBuffer, // (B, T, 3C)
+  att: GPUBuffer, // (B, NH, T, T), from the materialised forward
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
+): Promise<PreparedDispatch[]> {
+  const dims = checkAttentionShape(B, T, C, NH);
+  return [
+    await runner.prepare(attentionDattSpec, { datt, dout, qkv }, dims),
+    await runner.prepare(attentionSoftmaxBackwardSpec, { dpreatt, att, datt }, dims),
+    await runner.prepare(attentionQkvBackwardSpec, { dqkv, dpreatt, att, dout, qkv }, dims),
+  ];
+}
+
+/** GPU launcher in llm.c's argument order (dinp, dpreatt, datt, dout, inp, att). */
+export async function attentionBackwardMaterialised(
+  runner: KernelRunner,
+  dqkv: GPUBuffer,
+  dpreatt: GPUBuffer,
+  datt: GPUBuffer,
+  dout: GPUBuffer,
+  qkv: GPUBuffer,
+  att: GPUBuffer,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
+): Promise<void> {
+  await submitOnce(
+    runner,
+    await prepareAttentionBackwardMaterialised(runner, dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH),
   );
 }

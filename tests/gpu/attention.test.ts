@@ -6,7 +6,7 @@ import { compareArrays, describeComparison } from '../../client/numerics/compare
 import { randomFloats } from '../../client/numerics/random';
 import { attentionBackward, attentionForward } from '../../shaders/attention';
 import { attentionBackwardCpu, attentionForwardCpu } from '../../shaders/attention.reference';
-import { attentionForwardMaterialised } from '../../shaders/attention_materialised';
+import { attentionBackwardMaterialised, attentionForwardMaterialised } from '../../shaders/attention_materialised';
 import { testGpu } from './gpu-context';
 
 let gpu: GpuContext;
@@ -118,45 +118,59 @@ describe('fused attention (attention_forward, attention_backward_dq/dkv) vs the 
   });
 });
 
-/** The materialised forward on `shape`: out and stats, its (B, NH, T, T) scratch freed. */
-async function runMaterialised({ B, T, C, NH }: Shape, qkv: Float32Array) {
+/** The materialised forward and backward on `shape`: out, stats, dqkv; the (B, NH, T, T) scratch freed. */
+async function runMaterialised({ B, T, C, NH }: Shape, qkv: Float32Array, dout: Float32Array) {
+  const garbage = (n: number, seed: number) => createStorageBuffer(gpu, 'garbage', randomFloats(n, seed, 100));
   const buffers = {
     qkv: createStorageBuffer(gpu, 'qkv', qkv),
-    out: createStorageBuffer(gpu, 'out', randomFloats(B * T * C, 91, 100)),
-    stats: createStorageBuffer(gpu, 'stats', randomFloats(B * NH * T, 92, 100)),
+    dout: createStorageBuffer(gpu, 'dout', dout),
+    out: garbage(B * T * C, 91),
+    stats: garbage(B * NH * T, 92),
+    dqkv: garbage(B * T * 3 * C, 93),
     preatt: createStorageBuffer(gpu, 'preatt', B * NH * T * T),
     att: createStorageBuffer(gpu, 'att', B * NH * T * T),
+    datt: createStorageBuffer(gpu, 'datt', B * NH * T * T),
+    dpreatt: createStorageBuffer(gpu, 'dpreatt', B * NH * T * T),
   };
   try {
-    const { out, stats, preatt, att } = buffers;
+    const { out, stats, preatt, att, datt, dpreatt, dqkv } = buffers;
     await attentionForwardMaterialised(runner, out, stats, preatt, att, buffers.qkv, B, T, C, NH);
-    return { out: await readFloat32(gpu, out, B * T * C), stats: await readFloat32(gpu, stats, B * NH * T) };
+    await attentionBackwardMaterialised(runner, dqkv, dpreatt, datt, buffers.dout, buffers.qkv, att, B, T, C, NH);
+    return {
+      out: await readFloat32(gpu, out, B * T * C),
+      stats: await readFloat32(gpu, stats, B * NH * T),
+      dqkv: await readFloat32(gpu, dqkv, B * T * 3 * C),
+    };
   } finally {
     for (const b of Object.values(buffers)) b.destroy();
   }
 }
 
-describe('materialised attention (query_key, softmax, value) vs the CPU reference', () => {
+describe('materialised attention (query_key, softmax, value and their backward) vs the CPU reference', () => {
   const shapes = SHAPES.filter((s) => s.T !== 65);
   for (const shape of shapes) {
     const { B, T, C, NH } = shape;
     it(`B=${B} T=${T} C=${C} NH=${NH} (HS=${C / NH})`, async () => {
-      const { qkv } = inputs(shape, B * 1000 + T * 10 + C);
-      const got = await runMaterialised(shape, qkv);
+      const { qkv, dout } = inputs(shape, B * 1000 + T * 10 + C);
+      const got = await runMaterialised(shape, qkv, dout);
       const out = new Float32Array(B * T * C);
       const stats = new Float32Array(B * NH * T);
       attentionForwardCpu(out, stats, qkv, B, T, C, NH);
       expectClose('out', got.out, out, shape);
       expectClose('stats', got.stats, stats, shape);
+      const dqkv = new Float32Array(B * T * 3 * C);
+      attentionBackwardCpu(dqkv, dout, qkv, out, stats, B, T, C, NH);
+      expectClose('dqkv', got.dqkv, dqkv, shape);
     });
   }
 
-  it('gives bit-identical out and stats for the same inputs twice', async () => {
+  it('gives bit-identical out, stats and dqkv for the same inputs twice', async () => {
     const shape = { B: 2, T: 33, C: 30, NH: 3 };
-    const { qkv } = inputs(shape, 8);
-    const first = await runMaterialised(shape, qkv);
-    const second = await runMaterialised(shape, qkv);
-    expect(new Uint32Array(second.out.buffer)).toEqual(new Uint32Array(first.out.buffer));
-    expect(new Uint32Array(second.stats.buffer)).toEqual(new Uint32Array(first.stats.buffer));
+    const { qkv, dout } = inputs(shape, 8);
+    const first = await runMaterialised(shape, qkv, dout);
+    const second = await runMaterialised(shape, qkv, dout);
+    for (const key of ['out', 'stats', 'dqkv'] as const) {
+      expect(new Uint32Array(second[key].buffer), key).toEqual(new Uint32Array(first[key].buffer));
+    }
   });
 });
