@@ -3,7 +3,10 @@ import { createStorageBuffer } from '../../client/gpu/buffers';
 import type { KernelRunner } from '../../client/gpu/runner';
 import { randomFloats } from '../../client/numerics/random';
 import { prepareAttentionBackward, prepareAttentionForward } from '../../shaders/attention';
-import { prepareAttentionForwardMaterialised } from '../../shaders/attention_materialised';
+import {
+  prepareAttentionBackwardMaterialised,
+  prepareAttentionForwardMaterialised,
+} from '../../shaders/attention_materialised';
 import type { BenchCase, PeerCase } from '../harness';
 import type { Tfjs } from '../tfjs-peer';
 
@@ -25,10 +28,15 @@ const SHAPES: { shape: Shape; size: BenchCase['size'] }[] = [
   { shape: { B: 2, T: 256, C: 128, NH: 2 }, size: 'medium' },
 ];
 
-/** Bytes of intermediates beyond qkv and out: what fusing saves. */
-export function attentionScratchBytes({ B, T, NH }: Shape, variant: 'fused' | 'materialised'): number {
-  // fused: stats, plus the backward's dsum; materialised: preatt and att.
-  return variant === 'fused' ? 2 * B * NH * T * 4 : 2 * B * NH * T * T * 4;
+/**
+ * Bytes of intermediates beyond qkv, out and dqkv: what fusing saves. Fused:
+ * stats (B, NH, T), plus dsum (B, NH, T) for the backward. Materialised:
+ * preatt and att (B, NH, T, T), plus datt and dpreatt for the backward.
+ */
+export function attentionScratchBytes({ B, T, NH }: Shape, variant: 'fused' | 'materialised', backward: boolean) {
+  const fused = (backward ? 2 : 1) * B * NH * T; // stats [+ dsum]
+  const materialised = (backward ? 4 : 2) * B * NH * T * T; // preatt, att [+ datt, dpreatt]
+  return 4 * (variant === 'fused' ? fused : materialised);
 }
 
 const denseFlops = ({ B, T, C, NH }: Shape) => B * NH * T * T * (C / NH); // B·NH·T²·HS
@@ -173,6 +181,29 @@ function fusedForwardBackward({ shape, size }: (typeof SHAPES)[number]): BenchCa
   };
 }
 
+function materialisedForwardBackward({ shape, size }: (typeof SHAPES)[number]): BenchCase {
+  const { B, T, C, NH } = shape;
+  return {
+    kernel: 'attention_forward_backward',
+    variant: 'materialised',
+    shape,
+    size,
+    flops: 12 * denseFlops(shape),
+    setup: async (runner) => {
+      const b = allocate(runner, shape);
+      const [preatt, att, datt, dpreatt] = ['preatt', 'att', 'datt', 'dpreatt'].map((label) =>
+        createStorageBuffer(runner.gpu, label, B * NH * T * T),
+      ) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
+      const dispatches = [
+        ...(await prepareAttentionForwardMaterialised(runner, b.out, b.stats, preatt, att, b.qkv, B, T, C, NH)),
+        ...(await prepareAttentionBackwardMaterialised(runner, b.dqkv, dpreatt, datt, b.dout, b.qkv, att, B, T, C, NH)),
+      ];
+      return { dispatches, destroy: () => destroyAll(dispatches, [...Object.values(b), preatt, att, datt, dpreatt]) };
+    },
+    peer: tfPeer(shape, true),
+  };
+}
+
 function destroyAll(dispatches: { uniformBuffer: GPUBuffer | null }[], buffers: GPUBuffer[]) {
   for (const d of dispatches) d.uniformBuffer?.destroy();
   for (const b of buffers) b.destroy();
@@ -182,4 +213,5 @@ export const attentionBenches: BenchCase[] = SHAPES.flatMap((s) => [
   fusedForward(s),
   materialisedForward(s),
   fusedForwardBackward(s),
+  materialisedForwardBackward(s),
 ]);
