@@ -176,14 +176,27 @@ export class KernelRunner {
     pass.dispatchWorkgroups(...prepared.workgroups);
   }
 
+  /** Records prepared dispatches, in order, as one compute pass of `encoder`. */
+  encodePass(encoder: GPUCommandEncoder, dispatches: readonly PreparedDispatch[], label?: string): void {
+    const pass = encoder.beginComputePass({ label: label ?? dispatches.map((d) => d.spec.name).join(', ') });
+    for (const d of dispatches) this.encode(pass, d);
+    pass.end();
+  }
+
   /** Submits prepared dispatches in order, in one pass; throws on any WebGPU error. */
   async submit(dispatches: readonly PreparedDispatch[]): Promise<void> {
     const label = dispatches.map((d) => d.spec.name).join(', ');
+    await this.submitCommands(label, (encoder) => this.encodePass(encoder, dispatches, label));
+  }
+
+  /**
+   * Builds one command buffer with `record` (passes, clears, copies) and
+   * submits it, inside error scopes: a training step is one such submit.
+   */
+  async submitCommands(label: string, record: (encoder: GPUCommandEncoder) => void): Promise<void> {
     await checked(this.gpu, label, () => {
       const encoder = this.device.createCommandEncoder({ label });
-      const pass = encoder.beginComputePass({ label });
-      for (const d of dispatches) this.encode(pass, d);
-      pass.end();
+      record(encoder);
       this.device.queue.submit([encoder.finish()]);
     });
   }
