@@ -1,6 +1,6 @@
-import { createStorageBuffer } from '../client/gpu/buffers';
+import { createStorageBuffer, writeStorageBuffer } from '../client/gpu/buffers';
 import { defineKernel, F32_BYTES, type KernelSpec } from '../client/gpu/kernel';
-import type { KernelRunner } from '../client/gpu/runner';
+import type { KernelRunner, PreparedDispatch } from '../client/gpu/runner';
 import { blockGrid, elementGrid } from './elementwise_grid';
 import backwardWpeWgsl from './encoder_backward_wpe.wgsl?raw';
 import backwardWteWgsl from './encoder_backward_wte.wgsl?raw';
@@ -88,10 +88,57 @@ export function encoderForward(
 }
 
 /**
+ * The encoder backward for a training step, allocated and prepared once: the
+ * bucket buffers are sized for any batch of B·T ids (S = min(B·T, V) slots),
+ * so each step only rewrites them (setTokens) and submits `dispatches` — no
+ * allocation, no new bind groups. dwte and dwpe accumulate.
+ */
+export interface EncoderBackwardPlan {
+  /** encoder_backward_wte, then encoder_backward_wpe. */
+  dispatches: PreparedDispatch[];
+  /** Buckets this step's ids (B·T of them) and queues the upload; RangeError on an id ≥ V. */
+  setTokens: (inp: Uint32Array) => void;
+  destroy: () => void;
+}
+
+export async function prepareEncoderBackward(
+  runner: KernelRunner,
+  dwte: GPUBuffer,
+  dwpe: GPUBuffer,
+  dout: GPUBuffer,
+  B: number,
+  T: number,
+  C: number,
+  V: number,
+): Promise<EncoderBackwardPlan> {
+  const gpu = runner.gpu;
+  const buckets = createStorageBuffer(gpu, 'encoder buckets', encoderBucketSlots(B * T, V) * 3);
+  const positions = createStorageBuffer(gpu, 'encoder positions', B * T);
+  const dispatches = [
+    await runner.prepare(encoderBackwardWteSpec, { dwte, dout, buckets, positions }, { B, T, C, V }),
+    await runner.prepare(encoderBackwardWpeSpec, { dwpe, dout }, { B, T, C }),
+  ];
+  return {
+    dispatches,
+    setTokens: (inp) => {
+      const sorted = bucketPositionsByToken(inp, B * T, V);
+      writeStorageBuffer(gpu, buckets, sorted.buckets);
+      writeStorageBuffer(gpu, positions, sorted.positions);
+    },
+    destroy: () => {
+      for (const d of dispatches) d.uniformBuffer?.destroy();
+      buckets.destroy();
+      positions.destroy();
+    },
+  };
+}
+
+/**
  * GPU launcher; encoderBackwardCpu's signature with buffers for the float
- * arrays. inp stays a CPU Uint32Array: the positions are bucketed by token
- * here (encoder_buckets.ts) and uploaded for this call; an id ≥ V throws a
- * RangeError before anything is dispatched. dwte and dwpe accumulate.
+ * arrays. inp stays a CPU Uint32Array: the positions are bucketed by token on
+ * the CPU (encoder_buckets.ts says why); an id ≥ V throws a RangeError before
+ * anything is dispatched. dwte and dwpe accumulate. One-off: it allocates;
+ * a training step uses prepareEncoderBackward.
  */
 export async function encoderBackward(
   runner: KernelRunner,
@@ -104,20 +151,11 @@ export async function encoderBackward(
   C: number,
   V: number,
 ): Promise<void> {
-  const sorted = bucketPositionsByToken(inp, B * T, V);
-  const buckets = createStorageBuffer(runner.gpu, 'encoder buckets', sorted.buckets);
-  const positions = createStorageBuffer(runner.gpu, 'encoder positions', sorted.positions);
+  const plan = await prepareEncoderBackward(runner, dwte, dwpe, dout, B, T, C, V);
   try {
-    const wte = await runner.prepare(encoderBackwardWteSpec, { dwte, dout, buckets, positions }, { B, T, C, V });
-    const wpe = await runner.prepare(encoderBackwardWpeSpec, { dwpe, dout }, { B, T, C });
-    try {
-      await runner.submit([wte, wpe]);
-    } finally {
-      wte.uniformBuffer?.destroy();
-      wpe.uniformBuffer?.destroy();
-    }
+    plan.setTokens(inp);
+    await runner.submit(plan.dispatches);
   } finally {
-    buckets.destroy();
-    positions.destroy();
+    plan.destroy();
   }
 }

@@ -1,8 +1,7 @@
 import { createStorageBuffer } from '../../client/gpu/buffers';
-import type { PreparedDispatch } from '../../client/gpu/runner';
 import { randomFloats, seededRandom } from '../../client/numerics/random';
-import { encoderBackwardWpeSpec, encoderBackwardWteSpec, encoderForwardSpec } from '../../shaders/encoder';
-import { bucketPositionsByToken, encoderBucketSlots } from '../../shaders/encoder_buckets';
+import { encoderForwardSpec, prepareEncoderBackward } from '../../shaders/encoder';
+import { encoderBucketSlots } from '../../shaders/encoder_buckets';
 import type { BenchCase } from '../harness';
 
 /**
@@ -82,23 +81,17 @@ function backwardCase(s: Shape, size: BenchCase['size']): BenchCase {
     bytes: (BT * C + 2 * distinct(inp) * C + 2 * T * C + BT + 3 * encoderBucketSlots(BT, V)) * 4,
     setup: async (runner) => {
       const gpu = runner.gpu;
-      const sorted = bucketPositionsByToken(inp, BT, V);
       const buffers = {
         dwte: createStorageBuffer(gpu, 'dwte', V * C),
         dwpe: createStorageBuffer(gpu, 'dwpe', T * C),
         dout: createStorageBuffer(gpu, 'dout', randomFloats(BT * C, 3)),
-        buckets: createStorageBuffer(gpu, 'buckets', sorted.buckets),
-        positions: createStorageBuffer(gpu, 'positions', sorted.positions),
       };
-      const { dwte, dwpe, dout, buckets, positions } = buffers;
-      const dispatches: PreparedDispatch[] = [
-        await runner.prepare(encoderBackwardWteSpec, { dwte, dout, buckets, positions }, { B, T, C, V }),
-        await runner.prepare(encoderBackwardWpeSpec, { dwpe, dout }, { B, T, C }),
-      ];
+      const plan = await prepareEncoderBackward(runner, buffers.dwte, buffers.dwpe, buffers.dout, B, T, C, V);
+      plan.setTokens(inp);
       return {
-        dispatches,
+        dispatches: plan.dispatches,
         destroy: () => {
-          for (const d of dispatches) d.uniformBuffer?.destroy();
+          plan.destroy();
           for (const b of Object.values(buffers)) b.destroy();
         },
       };

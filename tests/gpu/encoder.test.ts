@@ -4,7 +4,7 @@ import type { GpuContext } from '../../client/gpu/device';
 import { KernelRunner } from '../../client/gpu/runner';
 import { compareArrays, describeComparison } from '../../client/numerics/compare';
 import { randomFloats, seededRandom } from '../../client/numerics/random';
-import { encoderBackward, encoderForward } from '../../shaders/encoder';
+import { encoderBackward, encoderForward, prepareEncoderBackward } from '../../shaders/encoder';
 import { encoderBackwardCpu, encoderForwardCpu } from '../../shaders/encoder.reference';
 import { testGpu } from './gpu-context';
 
@@ -86,6 +86,27 @@ describe('encoder_forward / encoder_backward on Dawn vs the CPU reference', () =
       expectClose('encoder_backward dwpe', got.dwpe, Float32Array.from(dwpe), B);
     });
   }
+
+  it('a prepared plan reused across steps with new ids accumulates both steps', async () => {
+    const [B, T, C, V] = [2, 7, 13, 50];
+    const dout = randomFloats(B * T * C, 21);
+    const dwte = createStorageBuffer(gpu, 'dwte', V * C);
+    const dwpe = createStorageBuffer(gpu, 'dwpe', T * C);
+    const doutBuf = createStorageBuffer(gpu, 'dout', dout);
+    const plan = await prepareEncoderBackward(runner, dwte, dwpe, doutBuf, B, T, C, V);
+    const wantWte = new Float64Array(V * C);
+    const wantWpe = new Float64Array(T * C);
+    for (const seed of [1, 2]) {
+      const inp = tokens(B * T, V, seed);
+      plan.setTokens(inp);
+      await runner.submit(plan.dispatches);
+      encoderBackwardCpu(wantWte, wantWpe, dout, inp, B, T, C, V);
+    }
+    expectClose('dwte after two steps', await readFloat32(gpu, dwte), Float32Array.from(wantWte), 2 * B * T);
+    expectClose('dwpe after two steps', await readFloat32(gpu, dwpe), Float32Array.from(wantWpe), 2 * B);
+    plan.destroy();
+    for (const b of [dwte, dwpe, doutBuf]) b.destroy();
+  });
 
   it('gives bit-identical results for the same inputs twice', async () => {
     const shape = { B: 4, T: 9, C: 30, V: 50 };
