@@ -4,9 +4,10 @@ import { checkTokenIds } from './encoder.reference';
  * Positions bucketed by token, the input of encoder_backward_wte.wgsl.
  *
  * Why on the CPU: the trainer already holds each batch's token ids on the
- * CPU (it uploads them), and a counting sort of B·T ids is microseconds
- * there (measured 0.15 ms for B·T = 1024, 5 ms for 64K with V = 50257), while a deterministic GPU sort needs a histogram and a prefix sum
- * over V = 50257 counters — several extra dispatches. llm.c makes the same
+ * CPU (it uploads them), and a counting sort of B·T ids is cheap there
+ * (0.15 ms for B·T = 1024, 5 ms for 64K ids with V = 50257, on a loaded
+ * 2-core machine), while a deterministic GPU sort needs a histogram and a
+ * prefix sum over V counters — several extra dispatches. llm.c makes the same
  * choice (encoder_backward in llmc/encoder.cuh buckets `inputs_cpu` on the
  * host). It is also where out-of-range ids are caught, with a clear error.
  */
