@@ -27,7 +27,10 @@ export function encoderBucketSlots(BT: number, V: number): number {
 export function bucketPositionsByToken(inp: Uint32Array, BT: number, V: number): EncoderBuckets {
   checkTokenIds(inp, BT, V);
   const counts = new Uint32Array(V);
-  for (let bt = 0; bt < BT; bt++) counts[inp[bt] as number]++;
+  for (let bt = 0; bt < BT; bt++) {
+    const token = inp[bt] as number;
+    counts[token] = (counts[token] as number) + 1;
+  }
   const buckets = new Uint32Array(encoderBucketSlots(BT, V) * 3);
   // Where each token's next position goes in `positions`.
   const next = new Uint32Array(V);
