@@ -252,7 +252,8 @@ export class GptCpuReference {
   update(s: AdamWSettings): void {
     this.step += 1;
     const norm = this.gradNorm();
-    const scale = norm > s.maxGradNorm ? s.maxGradNorm / norm : 1;
+    // As the GPU's grad_norm kernel: scale = min(1, max / (norm + 1e-6)); max <= 0 disables clipping.
+    const scale = s.maxGradNorm > 0 ? Math.min(1, s.maxGradNorm / (norm + 1e-6)) : 1;
     const correction1 = 1 - s.beta1 ** this.step;
     const correction2 = 1 - s.beta2 ** this.step;
     for (let i = 0; i < this.params.length; i++) {
