@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type GpuContext, requestGpuContext } from './device';
 import { GpuError } from './errors';
 
@@ -10,6 +11,11 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
  * SwiftShader serves, selected by VK_ICD_FILENAMES in the parent process.
  */
 export async function nodeGpuContext(): Promise<GpuContext> {
+  // Vulkan reads the driver choice when Dawn loads. Unset, it would try every
+  // installed driver, and Debian 12's own lavapipe is one Dawn rejects; so
+  // SwiftShader is the default wherever chromium installed it. (In a worker
+  // thread process.env is a copy: there the parent must set it, as vitest.config.ts does.)
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');

@@ -12,6 +12,7 @@ import {
   layernormBackwardSpecFor,
   layernormForwardSpecFor,
 } from '../../shaders/layernorm';
+import { chooseLayernormWorkgroup } from '../../shaders/layernorm_select';
 import { prepareMatmulBackward } from '../../shaders/matmul_backward';
 import { MATMUL_FORWARD_VARIANTS, matmulForwardUniforms } from '../../shaders/matmul_forward';
 import { chooseMatmulForward } from '../../shaders/matmul_select';
@@ -53,7 +54,7 @@ export interface GptGpuOptions {
   /** Allocate gradients and AdamW state and plan the backward (default true). */
   training?: boolean;
   adamw?: AdamWHyperparameters;
-  /** Invocations per layernorm row: 4 suits CPU adapters, 64 GPUs (default: 64). */
+  /** Invocations per layernorm row: 4 suits CPU adapters, 64 GPUs (default: measured on this adapter). */
   layernormWorkgroup?: LayernormWorkgroupSize;
 }
 
@@ -115,7 +116,9 @@ export class GptGpu {
   ): Promise<GptGpu> {
     const model = new GptGpu(runner, config, B, T, options.training ?? true, options.adamw ?? DEFAULT_ADAMW);
     try {
-      await model.plan(options.layernormWorkgroup ?? 64);
+      const lnWorkgroup =
+        options.layernormWorkgroup ?? (await chooseLayernormWorkgroup(runner, B * T, config.channels));
+      await model.plan(lnWorkgroup);
     } catch (err) {
       model.destroy();
       throw err;
