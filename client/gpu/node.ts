@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { type GpuContext, requestGpuContext } from './device';
 import { GpuError } from './errors';
 
@@ -16,6 +17,8 @@ export async function nodeGpuContext(): Promise<GpuContext> {
   // SwiftShader is the default wherever chromium installed it. (In a worker
   // thread process.env is a copy: there the parent must set it, as vitest.config.ts does.)
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // Vulkan's window-system code complains on stderr without a runtime dir (none on a server).
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');
