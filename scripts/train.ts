@@ -104,7 +104,13 @@ await runCli(async () => {
       `${corpus.train.length} train / ${corpus.val.length} val tokens | ${settings.steps} steps of ${trainer.tokensPerStep} tokens`,
   );
   const bar = new cliProgress.SingleBar(
-    { format: 'step {value}/{total} [{bar}] loss {loss} val {val} | {tps} tok/s | eta {eta_formatted}', etaBuffer: 20 },
+    {
+      format: 'step {value}/{total} [{bar}] loss {loss} val {val} | {tps} tok/s | eta {eta_formatted}',
+      etaBuffer: 20,
+      // In a log (no terminal), a line every 10 s instead of a redrawn bar.
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(settings.steps, trainer.step, { loss: '-', val: '-', tps: '-' });
