@@ -2,20 +2,7 @@ import { defineKernel, F32_BYTES } from '../client/gpu/kernel';
 import type { KernelRunner } from '../client/gpu/runner';
 import { type AdamWSettings, biasCorrections } from './adamw.reference';
 import wgsl from './adamw.wgsl?raw';
-
-/** Workgroups per dimension that every WebGPU adapter allows. */
-export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
-
-/**
- * [x, y, 1] workgroups covering N elements, 256 per workgroup, with
- * x ≤ 65535: beyond that the blocks fold into y (adamw.wgsl recovers the
- * block as wid.y · nwg.x + wid.x and masks the tail).
- */
-export function flatGrid(N: number, perGroup = 256): [number, number, number] {
-  const blocks = Math.ceil(N / perGroup);
-  const x = Math.min(blocks, MAX_WORKGROUPS_PER_DIMENSION);
-  return [x, x === 0 ? 0 : Math.ceil(blocks / x), 1];
-}
+import { elementGrid } from './elementwise_grid';
 
 /** Spec of adamw.wgsl: one AdamW step over flat buffers of N floats. */
 export const adamwSpec = defineKernel({
@@ -41,7 +28,8 @@ export const adamwSpec = defineKernel({
     { name: 'has_norm_scale', type: 'u32' },
   ],
   workgroupSize: [256, 1, 1],
-  dispatch: (u) => flatGrid(u.N),
+  // 256 elements per workgroup, folded into y past 65535 (adamw.wgsl: wid.y · nwg.x + wid.x).
+  dispatch: (u) => elementGrid(u.N, 256),
 });
 
 export const adamwSpecs = [adamwSpec];

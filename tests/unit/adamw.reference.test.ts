@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareArrays, describeComparison } from '../../client/numerics/compare';
 import { toFloat64 } from '../../client/numerics/gradient-check';
 import { randomFloats } from '../../client/numerics/random';
-import { flatGrid, MAX_WORKGROUPS_PER_DIMENSION } from '../../shaders/adamw';
 import { type AdamWSettings, adamwCpu, biasCorrections } from '../../shaders/adamw.reference';
+import { elementGrid, MAX_WORKGROUPS_PER_DIMENSION } from '../../shaders/elementwise_grid';
 
 const SETTINGS: AdamWSettings = { learningRate: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
 
@@ -68,17 +68,17 @@ describe('adamwCpu (the reference the GPU is held to)', () => {
   });
 });
 
-describe('flatGrid (the 2-D dispatch for large N)', () => {
+describe('elementGrid (the 2-D dispatch AdamW uses for large N)', () => {
   it('covers N with x <= 65535 and no more than one spare row', () => {
     for (const N of [1, 255, 256, 257, 65535 * 256, 65535 * 256 + 1, 124_439_808, 1_000_000_000]) {
-      const [x, y, z] = flatGrid(N);
+      const [x, y, z] = elementGrid(N, 256);
       expect(x).toBeLessThanOrEqual(MAX_WORKGROUPS_PER_DIMENSION);
       expect(y).toBeLessThanOrEqual(MAX_WORKGROUPS_PER_DIMENSION);
       expect(z).toBe(1);
       expect(x * y * 256).toBeGreaterThanOrEqual(N);
       expect((x * (y - 1) + 1) * 256).toBeLessThan(N + 256 * 65535);
     }
-    expect(flatGrid(1000)).toEqual([4, 1, 1]);
-    expect(flatGrid(65536 * 256)).toEqual([65535, 2, 1]);
+    expect(elementGrid(1000, 256)).toEqual([4, 1, 1]);
+    expect(elementGrid(65536 * 256, 256)).toEqual([65535, 2, 1]);
   });
 });
