@@ -1,4 +1,5 @@
 import type { GpuContext } from '../client/gpu/device';
+import type { KernelSpec } from '../client/gpu/kernel';
 import type { KernelRunner, PreparedDispatch } from '../client/gpu/runner';
 import type { Tfjs } from './tfjs-peer';
 
@@ -100,4 +101,21 @@ export function rates(c: Pick<BenchCase, 'flops' | 'bytes'>, ms: number): Timing
   if (c.flops !== undefined) timing.gflops = round(c.flops / (ms * 1e6));
   if (c.bytes !== undefined) timing.gbps = round(c.bytes / (ms * 1e6));
   return timing;
+}
+
+/** A bench run of one prepared dispatch over `buffers`, which it owns and frees. */
+export async function singleDispatch<B extends string, U extends string>(
+  runner: KernelRunner,
+  spec: KernelSpec<B, U>,
+  buffers: Record<B, GPUBuffer | null>,
+  uniforms: Record<U, number>,
+): Promise<BenchRun> {
+  const prepared = await runner.prepare(spec, buffers, uniforms);
+  return {
+    dispatches: [prepared],
+    destroy: () => {
+      prepared.uniformBuffer?.destroy();
+      for (const b of Object.values<GPUBuffer | null>(buffers)) b?.destroy();
+    },
+  };
 }

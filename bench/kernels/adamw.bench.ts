@@ -2,7 +2,7 @@ import { createStorageBuffer } from '../../client/gpu/buffers';
 import { randomFloats } from '../../client/numerics/random';
 import { adamwSpec, adamwUniforms } from '../../shaders/adamw';
 import type { AdamWSettings } from '../../shaders/adamw.reference';
-import type { BenchCase } from '../harness';
+import { type BenchCase, singleDispatch } from '../harness';
 
 const SETTINGS: AdamWSettings = { learningRate: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
 
@@ -27,14 +27,7 @@ function adamwCase(N: number, size: BenchCase['size']): BenchCase {
         v_memory: createStorageBuffer(gpu, 'v', N),
         norm_scale: createStorageBuffer(gpu, 'norm_scale', new Float32Array([1, 1])),
       };
-      const prepared = await runner.prepare(adamwSpec, buffers, adamwUniforms(N, SETTINGS, 10, true));
-      return {
-        dispatches: [prepared],
-        destroy: () => {
-          prepared.uniformBuffer?.destroy();
-          for (const b of Object.values(buffers)) b.destroy();
-        },
-      };
+      return singleDispatch(runner, adamwSpec, buffers, adamwUniforms(N, SETTINGS, 10, true));
     },
     peer: {
       name: 'tfjs-webgpu',

@@ -1,7 +1,7 @@
 import { createStorageBuffer } from '../../client/gpu/buffers';
 import { randomFloats } from '../../client/numerics/random';
 import { crossentropyForwardSpec, crossentropyFusedSpec } from '../../shaders/crossentropy';
-import type { BenchCase } from '../harness';
+import { type BenchCase, singleDispatch } from '../harness';
 
 /** Targets in [0, V) and the flat (bt·V + target) indices TF.js gathers with. */
 function targetsFor(BT: number, V: number): { targets: Uint32Array; flat: Int32Array } {
@@ -27,14 +27,7 @@ function forwardCase(BT: number, V: number, size: BenchCase['size']): BenchCase 
         logits: createStorageBuffer(runner.gpu, 'logits', randomFloats(BT * V, 1, 3)),
         targets: createStorageBuffer(runner.gpu, 'targets', targets),
       };
-      const prepared = await runner.prepare(crossentropyForwardSpec, buffers, { BT, V });
-      return {
-        dispatches: [prepared],
-        destroy: () => {
-          prepared.uniformBuffer?.destroy();
-          for (const b of Object.values(buffers)) b.destroy();
-        },
-      };
+      return singleDispatch(runner, crossentropyForwardSpec, buffers, { BT, V });
     },
     peer: {
       name: 'tfjs-webgpu',
@@ -70,14 +63,7 @@ function fusedCase(BT: number, V: number, size: BenchCase['size']): BenchCase {
         dlosses: createStorageBuffer(runner.gpu, 'dlosses', new Float32Array(BT).fill(1 / BT)),
         targets: createStorageBuffer(runner.gpu, 'targets', targets),
       };
-      const prepared = await runner.prepare(crossentropyFusedSpec, buffers, { BT, V });
-      return {
-        dispatches: [prepared],
-        destroy: () => {
-          prepared.uniformBuffer?.destroy();
-          for (const b of Object.values(buffers)) b.destroy();
-        },
-      };
+      return singleDispatch(runner, crossentropyFusedSpec, buffers, { BT, V });
     },
     peer: {
       name: 'tfjs-webgpu',

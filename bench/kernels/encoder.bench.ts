@@ -2,7 +2,7 @@ import { createStorageBuffer } from '../../client/gpu/buffers';
 import { randomFloats, seededRandom } from '../../client/numerics/random';
 import { encoderForwardSpec, prepareEncoderBackward } from '../../shaders/encoder';
 import { encoderBucketSlots } from '../../shaders/encoder_buckets';
-import type { BenchCase } from '../harness';
+import { type BenchCase, singleDispatch } from '../harness';
 
 /**
  * encoder_forward out(B,T,C) = wte[inp] + wpe vs tf.gather + tf.add, and
@@ -44,14 +44,7 @@ function forwardCase(s: Shape, size: BenchCase['size']): BenchCase {
         wte: createStorageBuffer(gpu, 'wte', randomFloats(V * C, 1)),
         wpe: createStorageBuffer(gpu, 'wpe', randomFloats(T * C, 2)),
       };
-      const prepared = await runner.prepare(encoderForwardSpec, buffers, { B, T, C, V });
-      return {
-        dispatches: [prepared],
-        destroy: () => {
-          prepared.uniformBuffer?.destroy();
-          for (const b of Object.values(buffers)) b.destroy();
-        },
-      };
+      return singleDispatch(runner, encoderForwardSpec, buffers, { B, T, C, V });
     },
     peer: {
       name: 'tfjs-webgpu',

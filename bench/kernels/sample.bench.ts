@@ -1,7 +1,7 @@
 import { createStorageBuffer } from '../../client/gpu/buffers';
 import { randomFloats, seededRandom } from '../../client/numerics/random';
 import { sampleTokenSpec, sampleUniforms } from '../../shaders/sample';
-import type { BenchCase } from '../harness';
+import { type BenchCase, singleDispatch } from '../harness';
 
 /**
  * sample_token over `rows` rows of V = 50257 logits: reads each row once —
@@ -29,14 +29,7 @@ function sampleCase(rows: number, V: number, topK: number, size: BenchCase['size
           Float32Array.from({ length: rows }, () => next()),
         ),
       };
-      const prepared = await runner.prepare(sampleTokenSpec, buffers, sampleUniforms(rows, 0, V, V, temperature, topK));
-      return {
-        dispatches: [prepared],
-        destroy: () => {
-          prepared.uniformBuffer?.destroy();
-          for (const b of Object.values(buffers)) b.destroy();
-        },
-      };
+      return singleDispatch(runner, sampleTokenSpec, buffers, sampleUniforms(rows, 0, V, V, temperature, topK));
     },
     peer: {
       name: 'tfjs-webgpu',
