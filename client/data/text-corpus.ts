@@ -53,6 +53,23 @@ export async function prepareCorpus(
   if (!(Number.isInteger(contextLength) && contextLength > 0)) {
     throw new CorpusError('invalid-context-length', `context length must be a positive integer, got ${contextLength}`);
   }
+  const tokens = tokenizer.encode(corpusText(bytes));
+  checkLongEnough(tokens.length, contextLength);
+  const nTrain = trainTokenCount(tokens.length);
+  return {
+    train: tokens.slice(0, nTrain),
+    val: tokens.slice(nTrain),
+    hash: await sha256Hex(bytes),
+    bytes: bytes.length,
+  };
+}
+
+/**
+ * The text to learn from `bytes`: strict UTF-8 without a leading byte-order
+ * mark, or a CorpusError ('not-utf8', 'empty'). A tokenizer trained on the
+ * text (BPE) sees exactly what prepareCorpus then encodes.
+ */
+export function corpusText(bytes: Uint8Array): string {
   let text: string;
   try {
     text = decodeUtf8Strict(bytes);
@@ -66,16 +83,7 @@ export async function prepareCorpus(
   // A byte-order mark is an encoding marker, not text to learn.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.length === 0) throw new CorpusError('empty', 'this text is empty: there is nothing to train on');
-
-  const tokens = tokenizer.encode(text);
-  checkLongEnough(tokens.length, contextLength);
-  const nTrain = trainTokenCount(tokens.length);
-  return {
-    train: tokens.slice(0, nTrain),
-    val: tokens.slice(nTrain),
-    hash: await sha256Hex(bytes),
-    bytes: bytes.length,
-  };
+  return text;
 }
 
 /** Both parts need one window of contextLength + 1 tokens (inputs and their next tokens). */
