@@ -38,3 +38,17 @@ async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
 export async function getHealth(): Promise<Health> {
   return (await getJson<Health>('/api/health')).body;
 }
+
+/** The bytes at `url` (a file the site itself serves, e.g. a bundled corpus). */
+export async function getBytes(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new ApiRequestError(0, 'network', `Could not download ${url}: ${String(err)}`);
+  }
+  if (!response.ok) {
+    throw new ApiRequestError(response.status, 'bad_response', `${url} answered ${response.status}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}

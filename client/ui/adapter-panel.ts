@@ -4,8 +4,7 @@ import { el, setStatus } from './dom';
 
 /** Shows the adapter's identity, key limits and features. */
 export function showAdapter(status: HTMLElement, details: HTMLElement, adapter: AdapterSummary): void {
-  const name = [adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(' · ') || 'unnamed adapter';
-  setStatus(status, 'ready', `WebGPU is ready: ${name}`);
+  setStatus(status, 'ready', `WebGPU is ready: ${adapterName(adapter)}`);
   const rows = [
     ['Vendor', adapter.vendor || '—'],
     ['Architecture', adapter.architecture || '—'],
@@ -22,6 +21,11 @@ export function showAdapter(status: HTMLElement, details: HTMLElement, adapter: 
     el('div', { class: 'scroll' }, table),
     el('p', { class: 'features' }, el('strong', {}, 'Features: '), adapter.features.join(', ') || 'none'),
   );
+}
+
+/** Vendor · architecture · device, as far as the browser tells. */
+export function adapterName(adapter: AdapterSummary): string {
+  return [adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(' · ') || 'unnamed adapter';
 }
 
 /** Explains, in plain words, why there is no GPU and what to do about it. */

@@ -1,0 +1,3 @@
+import { TrainPage } from './ui/train-page';
+
+void new TrainPage().init();

@@ -1,0 +1,183 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
+import { loadBundledCorpus } from '../../client/data/bundled-corpora.node.js';
+import { sha256Hex } from '../../client/data/text-corpus';
+import { collectErrors, launchChromium, outputPath } from './browser';
+import { startTestServer } from './server';
+
+// The Train text page in Chromium on SwiftShader: the tiny preset on the
+// names (~0.15 s a step here), a reload that resumes from the autosave, a GPU
+// process crash that resumes on a new device, and texts that are refused.
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.cleanup();
+});
+
+async function openTrainPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}/train`);
+  await page.locator('#gpu-status[data-state="ready"]').waitFor();
+  return { page, errors };
+}
+
+/** Records every step the page shows, to see where a run starts and that it only goes forward. */
+async function recordSteps(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const node = document.getElementById('stat-step') as HTMLElement;
+    const steps: number[] = [];
+    (window as unknown as { shownSteps: number[] }).shownSteps = steps;
+    new MutationObserver(() => steps.push(Number(node.dataset.value))).observe(node, { attributes: true });
+  });
+}
+
+const shownSteps = (page: Page) => page.evaluate(() => (window as unknown as { shownSteps: number[] }).shownSteps);
+
+const statValue = async (page: Page, id: string) => Number(await page.locator(id).getAttribute('data-value'));
+
+async function waitForState(page: Page, state: string, timeout = 120_000): Promise<void> {
+  const status = page.locator('#run-status');
+  await status.and(page.locator(`[data-state="${state}"], [data-state="failed"]`)).waitFor({ timeout });
+  expect(await status.getAttribute('data-state'), await status.innerText()).toBe(state);
+}
+
+describe('Train text page in Chromium with WebGPU (SwiftShader)', () => {
+  it('trains tiny on names, shows losses and a sample, and resumes the autosave after a reload', async () => {
+    const { page, errors } = await openTrainPage();
+    expect(await page.locator('#saved-run').isHidden()).toBe(true);
+    expect(await page.locator('input[name="data"][value="names"]').isChecked()).toBe(true);
+    expect(await page.locator('#preset').inputValue()).toBe('tiny');
+    await page.fill('#steps', '40');
+    await page.fill('#eval-every', '20');
+    await page.fill('#autosave-every', '20');
+    await page.click('#start');
+
+    await page.waitForFunction(() => Number(document.getElementById('stat-step')?.dataset.value) >= 10);
+    expect(await page.locator('#run-status').getAttribute('data-state')).toBe('training');
+    await page.screenshot({ path: outputPath('train-training.png'), fullPage: true });
+    await waitForState(page, 'done');
+
+    expect(await page.locator('#stat-step').innerText()).toBe('40 / 40');
+    const loss = page.locator('#stat-loss');
+    expect(Number(await loss.getAttribute('data-value'))).toBeLessThan(Number(await loss.getAttribute('data-first')));
+    expect(await statValue(page, '#stat-val')).toBeGreaterThan(0);
+    expect(await page.locator('#stat-val').innerText()).toMatch(/\(step 40\)/);
+    expect(await page.locator('#stat-saved').innerText()).toMatch(/^step 40 at \d\d:\d\d$/);
+    expect(await page.locator('#sample').getAttribute('data-step')).toBe('40');
+    expect((await page.locator('#sample').textContent())?.trim().length).toBeGreaterThan(10);
+    await page.screenshot({ path: outputPath('train-done.png'), fullPage: true });
+
+    // The download is the run's checkpoint, on the very bytes the headless trainer reads.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('tiny-GPT-on-names-step40.safetensors');
+    const ckpt = readGptCheckpoint(new Uint8Array(await readFile(await download.path())));
+    expect(ckpt.step).toBe(40);
+    expect(ckpt.optimizer).not.toBeNull();
+    expect(ckpt.data.description).toBe('names');
+    expect(ckpt.data.hash).toBe(await sha256Hex(await loadBundledCorpus('names')));
+
+    await page.reload();
+    const offer = page.locator('#saved-run-resume');
+    await offer.waitFor();
+    expect(await offer.innerText()).toMatch(/^Resume run from step 40 \(saved \d\d:\d\d\)$/);
+    expect(await page.locator('#saved-run-summary').innerText()).toMatch(/tiny GPT on names: step 40 of 40/);
+    await page.locator('#gpu-status[data-state="ready"]').waitFor();
+    await recordSteps(page);
+    await page.fill('#saved-run-steps', '60');
+    await offer.click();
+    await waitForState(page, 'done');
+    expect(await page.locator('#stat-step').innerText()).toBe('60 / 60');
+    const steps = await shownSteps(page);
+    expect(steps[0]).toBe(40);
+    expect(steps.every((s, i) => i === 0 || s >= (steps[i - 1] as number))).toBe(true);
+    expect(await page.locator('#steps').inputValue()).toBe('60');
+    expect(await page.locator('#stat-val').innerText()).toMatch(/\(step 60\)/);
+    expect(await page.locator('#sample').getAttribute('data-step')).toBe('60');
+    expect(await page.locator('#saved-run').isHidden()).toBe(true);
+    await page.screenshot({ path: outputPath('train-resumed.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a file that is not UTF-8, or over 50 MB, before anything starts', async () => {
+    const { page, errors } = await openTrainPage();
+    await page.setInputFiles('#data-file', {
+      name: 'latin1.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from([0x63, 0x61, 0x66, 0xe9]), // "café" in Latin-1
+    });
+    const error = page.locator('#data-error');
+    await error.filter({ hasText: 'not UTF-8' }).waitFor();
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await error.innerText()).toBe(
+      'latin1.txt: this file is not UTF-8 text: invalid bytes at byte offset 3. Save it as UTF-8 and try again.',
+    );
+    expect(await page.locator('input[name="data"][value="file"]').isChecked()).toBe(true);
+    await page.click('#start');
+    expect(await error.innerText()).toMatch(/Choose a UTF-8 text file/);
+    expect(await page.locator('#run-status').getAttribute('data-state')).toBe('idle');
+
+    // Dropped, 60 MB: refused by its size, unread.
+    await page.evaluate(() => {
+      const file = new File([new Uint8Array(60_000_000)], 'big.txt', { type: 'text/plain' });
+      const dataTransfer = new DataTransfer();
+      dataTransfer.items.add(file);
+      document.getElementById('drop-zone')?.dispatchEvent(new DragEvent('drop', { dataTransfer, cancelable: true }));
+    });
+    await error.filter({ hasText: 'big.txt is 60.0 MB, over the 50 MB limit.' }).waitFor();
+
+    await page.setInputFiles('#checkpoint-file', {
+      name: 'x.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('not a checkpoint'),
+    });
+    await page.locator('#checkpoint-error').filter({ hasText: 'x.safetensors: checkpoint:' }).waitFor();
+    await page.screenshot({ path: outputPath('train-refused.png'), fullPage: true });
+    expect(await page.locator('#run-status').getAttribute('data-state')).toBe('idle');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  // Last: it crashes the browser's GPU process (Chromium starts a new one).
+  it('resumes from the last autosave on a new device after the GPU process crashes', async () => {
+    const { page, errors } = await openTrainPage();
+    await page.fill('#steps', '30');
+    await page.fill('#eval-every', '30');
+    await page.fill('#autosave-every', '10');
+    await page.click('#start');
+    await page
+      .locator('#stat-saved')
+      .filter({ hasText: /^step 10 / })
+      .waitFor({ timeout: 60_000 });
+
+    const cdp = await browser.newBrowserCDPSession();
+    await cdp.send('Browser.crashGpuProcess');
+    await waitForState(page, 'failed');
+    const alert = await page.locator('#run-error').innerText();
+    expect(alert).toMatch(/^The GPU stopped working: GPU device lost: .* The last autosave is step 10\.$/);
+    const offer = page.locator('#saved-run-resume');
+    expect(await offer.innerText()).toMatch(/^Resume run from step 10 /);
+    expect(await page.locator('#saved-run-summary').innerText()).toMatch(/^Resume on a new GPU device/);
+    await page.screenshot({ path: outputPath('train-device-lost.png'), fullPage: true });
+
+    await recordSteps(page);
+    await offer.click();
+    await page.locator('#run-status:not([data-state="failed"])').waitFor();
+    await waitForState(page, 'done');
+    expect((await shownSteps(page))[0]).toBe(10);
+    expect(await page.locator('#stat-step').innerText()).toBe('30 / 30');
+    expect(await page.locator('#run-error').innerText()).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
