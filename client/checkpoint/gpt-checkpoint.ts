@@ -1,7 +1,8 @@
 import { type GptConfig, validateGptConfig } from '../model/gpt-config';
 import { gptParamLayout, type ParamLayout, paramView } from '../model/gpt-params';
 import { type Tokenizer, tokenizerFromJSON } from '../text/tokenizer';
-import { type NamedTensor, readSafetensors, writeSafetensors } from './safetensors';
+import { type NamedTensor, readSafetensorsHeader, writeSafetensors } from './safetensors';
+import type { TensorInfo } from './safetensors-header';
 
 /**
  * A GPT checkpoint is a safetensors file: one F32 tensor per parameter
@@ -97,15 +98,47 @@ export function writeGptCheckpoint(ckpt: GptCheckpoint): Uint8Array {
   return writeSafetensors(tensors, metadata);
 }
 
+/** Everything a checkpoint says about itself, without its tensors' data. */
+export type GptCheckpointInfo = Omit<GptCheckpoint, 'params' | 'optimizer'> & {
+  /** Whether the AdamW moments are in the file. */
+  hasOptimizer: boolean;
+};
+
+/**
+ * Validates a GPT checkpoint's header, metadata and tensor shapes against its
+ * config without copying any tensor: what a server checks before it stores a
+ * file. Any inconsistency is a CheckpointError saying what.
+ */
+export function inspectGptCheckpoint(bytes: Uint8Array): GptCheckpointInfo {
+  return inspect(bytes).info;
+}
+
 /** Reads and validates a GPT checkpoint; any inconsistency is a CheckpointError saying what. */
 export function readGptCheckpoint(bytes: Uint8Array): GptCheckpoint {
-  let file: ReturnType<typeof readSafetensors>;
+  const { info, layout, tensors, dataStart } = inspect(bytes);
+  const floats = (name: string) => {
+    const t = tensors.get(name) as TensorInfo;
+    const data = new Float32Array((t.end - t.begin) / 4);
+    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + t.begin, dataStart + t.end));
+    return data;
+  };
+  const params = new Float32Array(layout.totalFloats);
+  for (const t of layout.tensors) params.set(floats(t.name), t.offset);
+  const optimizer = info.hasOptimizer
+    ? { m: unpacked(layout, floats('optimizer.m')), v: unpacked(layout, floats('optimizer.v')) }
+    : null;
+  const { hasOptimizer: _, ...rest } = info;
+  return { ...rest, params, optimizer };
+}
+
+function inspect(bytes: Uint8Array) {
+  let file: ReturnType<typeof readSafetensorsHeader>;
   try {
-    file = readSafetensors(bytes);
+    file = readSafetensorsHeader(bytes);
   } catch (err) {
     throw new CheckpointError('not-safetensors', (err as Error).message);
   }
-  const meta = file.metadata;
+  const meta = file.header.metadata;
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(
       'wrong-format',
@@ -130,32 +163,26 @@ export function readGptCheckpoint(bytes: Uint8Array): GptCheckpoint {
   const training = meta.training === undefined ? null : parseMeta(meta, 'training', (json) => json);
 
   const layout = gptParamLayout(config);
-  const params = new Float32Array(layout.totalFloats);
+  const tensors = new Map(file.header.tensors.map((t) => [t.name, t]));
   const expected = new Set(layout.tensors.map((t) => t.name));
   for (const t of layout.tensors) {
-    const found = file.tensors.get(t.name);
+    const found = tensors.get(t.name);
     if (!found) throw new CheckpointError('missing-tensor', `tensor '${t.name}' is missing`);
     checkTensor(t.name, found, t.shape);
-    params.set(found.data as Float32Array, t.offset);
   }
-  let optimizer: GptCheckpoint['optimizer'] = null;
-  const m = file.tensors.get('optimizer.m');
-  const v = file.tensors.get('optimizer.v');
+  const m = tensors.get('optimizer.m');
+  const v = tensors.get('optimizer.v');
   if (m || v) {
     if (!m || !v) throw new CheckpointError('missing-tensor', 'optimizer state needs both optimizer.m and optimizer.v');
     checkTensor('optimizer.m', m, [layout.parameterCount]);
     checkTensor('optimizer.v', v, [layout.parameterCount]);
-    optimizer = { m: unpacked(layout, m.data as Float32Array), v: unpacked(layout, v.data as Float32Array) };
   }
-  const unknown = [...file.tensors.keys()].filter(
-    (n) => !expected.has(n) && n !== 'optimizer.m' && n !== 'optimizer.v',
-  );
+  const unknown = [...tensors.keys()].filter((n) => !expected.has(n) && n !== 'optimizer.m' && n !== 'optimizer.v');
   if (unknown.length > 0) throw new CheckpointError('bad-tensor', `unexpected tensors: ${unknown.join(', ')}`);
 
-  return {
+  const info: GptCheckpointInfo = {
     config,
     tokenizer,
-    params,
     step: integerMeta(meta, 'step'),
     trainLoss: optionalNumberMeta(meta, 'train_loss'),
     valLoss: optionalNumberMeta(meta, 'val_loss'),
@@ -163,9 +190,10 @@ export function readGptCheckpoint(bytes: Uint8Array): GptCheckpoint {
     seed: integerMeta(meta, 'seed'),
     parent: meta.parent ? meta.parent : null,
     kernelVersion: meta.kernel_version ?? '',
-    optimizer,
+    hasOptimizer: m !== undefined,
     training,
   };
+  return { info, layout, tensors, dataStart: file.dataStart };
 }
 
 function checkTensor(name: string, t: { dtype: string; shape: number[] }, shape: number[]): void {

@@ -7,7 +7,7 @@
  */
 import { decodeUtf8Strict } from '../text/utf8';
 import { SafetensorsError } from './safetensors-error';
-import { DTYPES, type Dtype, isDtype, parseHeader, shapeSize } from './safetensors-header';
+import { DTYPES, type Dtype, type Header, isDtype, parseHeader, shapeSize } from './safetensors-header';
 
 export type { Dtype } from './safetensors-header';
 export type TensorData = Float32Array | Int32Array | Uint32Array;
@@ -80,8 +80,8 @@ function checkTensor(t: NamedTensor, names: Set<string>): void {
     throw fail(`shape ${JSON.stringify(t.shape)} has ${size} elements, data has ${t.data.length}`);
 }
 
-/** Reads a safetensors file, checking all of it; tensor data is copied into fresh, aligned arrays. */
-export function readSafetensors(bytes: Uint8Array): Safetensors {
+/** Where a file's data section starts, and its parsed, fully checked header (no tensor is copied). */
+export function readSafetensorsHeader(bytes: Uint8Array): { header: Header; dataStart: number } {
   checkLittleEndian();
   if (bytes.length < 8) {
     throw new SafetensorsError('too-short', `file is ${bytes.length} bytes, shorter than the 8-byte header length`);
@@ -106,8 +106,12 @@ export function readSafetensors(bytes: Uint8Array): Safetensors {
   } catch (error) {
     throw new SafetensorsError('header-not-utf8', `header is not UTF-8 (${(error as Error).message})`);
   }
-  const header = parseHeader(json, bytes.length - dataStart);
+  return { header: parseHeader(json, bytes.length - dataStart), dataStart };
+}
 
+/** Reads a safetensors file, checking all of it; tensor data is copied into fresh, aligned arrays. */
+export function readSafetensors(bytes: Uint8Array): Safetensors {
+  const { header, dataStart } = readSafetensorsHeader(bytes);
   const tensors: Safetensors['tensors'] = new Map();
   for (const { name, dtype, shape, begin, end } of header.tensors) {
     // The data may sit at any byte offset: copy into a new, aligned array.

@@ -17,7 +17,7 @@ export class InvalidUtf8Error extends Error {
 }
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const encoder = new TextEncoder();
 const REPLACEMENT = '\uFFFD';
 
@@ -62,7 +62,7 @@ export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
  * is left (an unfinished character becomes U+FFFD).
  */
 export class Utf8StreamDecoder {
-  private decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
   /** Text completed by `bytes`; may be '' while a character is incomplete. */
   push(bytes: Uint8Array): string {
