@@ -6,6 +6,7 @@ import type { Tokenizer } from '../text/tokenizer';
 import { Utf8StreamDecoder } from '../text/utf8';
 import type { GptConfig } from './gpt-config';
 import { GptGpu } from './gpt-gpu';
+import type { SampleOptions } from './sample-options';
 
 /**
  * Text generation on the GPU: the forward over the last `contextLength`
@@ -15,19 +16,7 @@ import { GptGpu } from './gpt-gpu';
  * and at the edge.
  */
 
-export interface SampleOptions {
-  maxTokens: number;
-  /** 0: greedy argmax. */
-  temperature: number;
-  /** Keep only the k most likely tokens (0: all). */
-  topK: number;
-  /** Seeds the coins; the same seed gives the same text. */
-  seed: number;
-  /** Stop after the first generated newline. */
-  stopAtNewline?: boolean;
-}
-
-export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = { maxTokens: 64, temperature: 0.8, topK: 40, seed: 1 };
+export { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from './sample-options';
 
 export class GptSampler {
   private readonly inputs: Uint32Array;
