@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -8,6 +9,10 @@ import { defineConfig } from 'vitest/config';
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
+// A tiny GPT trained by `npm run train` (200 steps on names), handed to the Worker tests as base64.
+const tinyNamesCheckpoint = readFileSync(new URL('./tests/fixtures/tiny-names.safetensors', import.meta.url)).toString(
+  'base64',
+);
 
 export default defineConfig({
   test: {
@@ -30,12 +35,20 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                TEST_TINY_NAMES_B64: tinyNamesCheckpoint,
+                MAX_CHECKPOINT_BYTES: String(1024 * 1024),
+              },
+            },
           }),
         ],
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
+          // The first /complete in a file loads onnxruntime's 12 MB wasm into workerd.
+          testTimeout: 60_000,
           setupFiles: ['tests/worker/apply-migrations.ts'],
         },
       },

@@ -1,11 +1,19 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './bindings';
 import { errorBody, handleError } from './errors';
+import { checkpointRoutes } from './routes/checkpoints';
+import { completions } from './routes/complete';
 import { health } from './routes/health';
+import { leaderboard } from './routes/leaderboard';
+import { runs } from './routes/runs';
 
 const app = new Hono<AppEnv>();
 
 app.route('/api/health', health);
+app.route('/api/runs', runs);
+app.route('/api/leaderboard', leaderboard);
+app.route('/api/checkpoints', checkpointRoutes);
+app.route('/', completions);
 
 // Unknown API paths get the JSON error shape, not the site's HTML.
 app.all('/api/*', (c) => c.json(errorBody('not_found', `No API route for ${c.req.method} ${c.req.path}`), 404));
