@@ -6,8 +6,14 @@ import { completions } from './routes/complete';
 import { health } from './routes/health';
 import { leaderboard } from './routes/leaderboard';
 import { runs } from './routes/runs';
+import { corsForInference, corsForReads, securityHeaders } from './web-headers';
 
 const app = new Hono<AppEnv>();
+
+app.use(securityHeaders);
+app.use('/api/*', corsForReads);
+app.use('/complete', corsForInference);
+app.use('/v1/*', corsForInference);
 
 app.route('/api/health', health);
 app.route('/api/runs', runs);
@@ -19,7 +25,11 @@ app.route('/', completions);
 app.all('/api/*', (c) => c.json(errorBody('not_found', `No API route for ${c.req.method} ${c.req.path}`), 404));
 
 // Everything else is the static site built by Vite (wrangler.toml [assets]).
-app.on(['GET', 'HEAD'], '*', (c) => c.env.ASSETS.fetch(c.req.raw));
+// The assets' response headers are immutable: copy it so the security headers can be added.
+app.on(['GET', 'HEAD'], '*', async (c) => {
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  return new Response(asset.body, asset);
+});
 
 app.notFound((c) => c.json(errorBody('not_found', `Nothing at ${c.req.method} ${c.req.path}`), 404));
 

@@ -1,25 +1,17 @@
 import { inspectGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
-import type { GptConfig } from '../../client/model/gpt-config';
-import type { CompletionModel } from '../../client/onnx/complete';
 import { ortLastLogits } from '../../client/onnx/ort-logits';
-import type { Tokenizer } from '../../client/text/tokenizer';
 import type { Bindings } from '../bindings';
 import { onnxExport } from '../checkpoints/onnx-export';
 import type { CheckpointRow } from '../db/schema';
 import { ApiError } from '../errors';
 import { readCheckpointBytes } from '../storage/checkpoints';
+import type { LoadedModel } from './run-completion';
 
 /**
  * ONNX sessions of shared checkpoints, kept per isolate: the first request
  * for a checkpoint builds (or fetches from R2) its export and compiles a
  * session; later ones reuse it. Keyed by the file's hash, a few at a time.
  */
-
-export interface LoadedModel {
-  config: GptConfig;
-  tokenizer: Tokenizer;
-  model: CompletionModel;
-}
 
 const MAX_SESSIONS = 4;
 const sessions = new Map<string, Promise<LoadedModel>>();

@@ -1,26 +1,27 @@
-import { type CompletionPiece, completionPieces } from '../../client/onnx/complete';
-import type { Bindings } from '../bindings';
+import type { GptConfig } from '../../client/model/gpt-config';
+import { type CompletionModel, type CompletionPiece, completionPieces } from '../../client/onnx/complete';
+import type { Tokenizer } from '../../client/text/tokenizer';
 import { ApiError } from '../errors';
-import { getCheckpoint } from '../storage/checkpoints';
-import { type LoadedModel, loadModel } from './models';
 import type { CompletionRequest } from './requests';
 
-/** The checkpoint's model and its pieces of generated text, as they are made. */
-export async function startCompletion(
-  env: Pick<Bindings, 'DB' | 'CHECKPOINTS'>,
+/** A checkpoint ready to complete text: wherever its ONNX session runs (Worker or Node). */
+export interface LoadedModel {
+  config: GptConfig;
+  tokenizer: Tokenizer;
+  model: CompletionModel;
+}
+
+/** The request's generated pieces of text, as they are made (checked against the model first). */
+export function startCompletion(
+  loaded: LoadedModel,
   request: CompletionRequest,
-): Promise<{ loaded: LoadedModel; pieces: AsyncGenerator<CompletionPiece>; promptTokens: number }> {
-  const row = await getCheckpoint(env, request.checkpoint);
-  if (!row) throw new ApiError(404, 'not_found', `No checkpoint ${request.checkpoint}`);
-  const loaded = await loadModel(env, row);
+): { pieces: AsyncGenerator<CompletionPiece>; promptTokens: number } {
   if (request.options.topK > loaded.config.vocabSize) {
     throw new ApiError(422, 'invalid', `body.top_k: at most the vocabulary size (${loaded.config.vocabSize})`);
   }
-  const promptTokens = loaded.tokenizer.encode(request.prompt).length;
   return {
-    loaded,
     pieces: completionPieces(loaded.model, loaded.tokenizer, request.prompt, request.options),
-    promptTokens,
+    promptTokens: loaded.tokenizer.encode(request.prompt).length,
   };
 }
 
@@ -31,7 +32,7 @@ export interface FinishedCompletion {
   finish: 'newline' | 'length';
 }
 
-/** Drains `pieces`, handing each non-empty text to `onPiece`. */
+/** Drains `pieces`, handing each to `onPiece`. */
 export async function collect(
   pieces: AsyncGenerator<CompletionPiece>,
   stopAtNewline: boolean,
