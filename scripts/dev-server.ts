@@ -23,6 +23,20 @@ export interface DevServer {
   stop: () => Promise<void>;
 }
 
+/** A port the OS says is free right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
 /** Applies migrations to the local D1 (never prompts: CI=true answers wrangler's question). */
 export async function migrateLocal(options: Pick<DevServerOptions, 'persistTo' | 'stdio'>): Promise<void> {
   const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
