@@ -25,6 +25,12 @@ app.route('/', completions);
 app.all('/api/*', (c) => c.json(errorBody('not_found', `No API route for ${c.req.method} ${c.req.path}`), 404));
 
 // Everything else is the static site built by Vite (wrangler.toml [assets]).
+// A shared model's page: /m/<id> is model.html, which reads the id from the path.
+app.get('/m/:id', async (c) => {
+  const asset = await c.env.ASSETS.fetch(new Request(new URL('/model', c.req.url), c.req.raw));
+  return new Response(asset.body, asset);
+});
+
 // The assets' response headers are immutable: copy it so the security headers can be added.
 app.on(['GET', 'HEAD'], '*', async (c) => {
   const asset = await c.env.ASSETS.fetch(c.req.raw);
