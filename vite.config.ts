@@ -5,7 +5,8 @@ const page = (name: string) => fileURLToPath(new URL(`./client/${name}`, import.
 
 // The site's source is client/; the build goes to dist/client, which
 // wrangler.toml serves as Workers static assets. One HTML file per page:
-// Workers assets serve /train from train.html.
+// Workers assets serve /train from train.html, /runs from runs.html; the
+// Worker serves /m/<id> with model.html.
 export default defineConfig({
   root: 'client',
   build: {
@@ -13,7 +14,12 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     rolldownOptions: {
-      input: { index: page('index.html'), train: page('train.html') },
+      input: {
+        index: page('index.html'),
+        train: page('train.html'),
+        model: page('model.html'),
+        runs: page('runs.html'),
+      },
     },
   },
 });

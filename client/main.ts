@@ -1,9 +1,10 @@
-import { ApiRequestError, getHealth } from './api';
+import { ApiRequestError, getHealth, listCheckpoints } from './api';
 import { browserGpuContext } from './gpu/browser';
 import { KernelRunner } from './gpu/runner';
 import { showAdapter, showNoGpu } from './ui/adapter-panel';
-import { byId, setStatus } from './ui/dom';
+import { byId, el, setStatus } from './ui/dom';
 import { runKernelCheck } from './ui/kernel-check-panel';
+import { modelList } from './ui/model-list';
 
 async function checkGpu(): Promise<void> {
   const status = byId('gpu-status');
@@ -39,5 +40,27 @@ async function checkApi(): Promise<void> {
   }
 }
 
+async function showRecentModels(): Promise<void> {
+  const node = byId('recent-models');
+  try {
+    const models = await listCheckpoints({ limit: 10 });
+    if (models.length === 0) {
+      setStatus(
+        node,
+        'empty',
+        'No models shared yet. ',
+        el('a', { href: '/train' }, 'Train a text model'),
+        ' and share it: it will be listed here.',
+      );
+    } else {
+      setStatus(node, 'listed', modelList('recent-model-list', models));
+    }
+  } catch (err) {
+    const message = err instanceof ApiRequestError ? err.message : String(err);
+    setStatus(node, 'down', `The shared models could not be loaded: ${message}`);
+  }
+}
+
 void checkApi();
+void showRecentModels();
 void checkGpu();
