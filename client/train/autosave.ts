@@ -4,12 +4,15 @@
  *
  * Two records in one object store:
  *   'run'     SavedRun: the checkpoint bytes (with AdamW moments and the
- *             trainer's state), where the text came from, the page's options
+ *             trainer's state), where the text came from, the page's options,
+ *             the loss curve (bounded) and the metrics run's id, token and seq
  *   'corpus'  the uploaded text's bytes, written once per run (a 50 MB file
  *             is not rewritten at every save); bundled texts are not stored
  * Both are written in one transaction, so a save is never half a run.
  */
 import type { BundledCorpusId } from '../data/bundled-corpora';
+import type { LossHistoryData } from './loss-history';
+import type { SavedMetrics } from './metrics-stream';
 
 const DB_NAME = 'kindling';
 const DB_VERSION = 1;
@@ -34,6 +37,10 @@ export interface SavedRun {
   samplePrompt: string;
   /** Date.now() of the save. */
   savedAt: number;
+  /** The loss curve up to `step`, for the chart (absent in saves from before it was kept). */
+  history?: LossHistoryData;
+  /** The metrics run this one streams to, to go on streaming there after a resume. */
+  metrics?: SavedMetrics;
 }
 
 interface StoredCorpus {

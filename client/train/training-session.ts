@@ -14,7 +14,7 @@ import { writeGptCheckpoint } from '../checkpoint/gpt-checkpoint';
 import { GpuError } from '../gpu/errors';
 import type { KernelRunner } from '../gpu/runner';
 import { GptSampler, type SampleOptions } from '../model/generate';
-import { saveRun } from './autosave';
+import { type SavedRun, saveRun } from './autosave';
 import { type EvalReport, GptTrainer, type StepReport } from './gpt-trainer';
 import type { PreparedRun } from './run-setup';
 
@@ -35,6 +35,8 @@ export interface SessionOptions {
   autosaveEvery: number;
   samplePrompt: string;
   sample: SampleOptions;
+  /** More to keep in each autosave (the page's loss curve and metrics run), taken at the save. */
+  saveExtras?: () => Pick<SavedRun, 'history' | 'metrics'>;
 }
 
 /** Samples: seeded the same every time, so two samples differ only by the weights. */
@@ -46,7 +48,7 @@ export class TrainingSession {
   private running: Promise<void> | null = null;
   private pauseRequested = false;
   private stopRequested = false;
-  private downloads: { resolve: (b: Uint8Array) => void; reject: (e: unknown) => void }[] = [];
+  private downloads: { withOptimizer: boolean; resolve: (b: Uint8Array) => void; reject: (e: unknown) => void }[] = [];
   private sampler: GptSampler | null = null;
   private lastSampledStep = -1;
   /** The last step whose loss came back (steps after it were in flight). */
@@ -112,9 +114,14 @@ export class TrainingSession {
   }
 
   /** The run's checkpoint (weights, AdamW moments, training state) as safetensors bytes. */
-  checkpointFile(): Promise<Uint8Array> {
-    if (!this.running) return this.checkpointBytes();
-    return new Promise((resolve, reject) => this.downloads.push({ resolve, reject }));
+  /**
+   * The run's checkpoint file, taken between steps. With the AdamW state it
+   * resumes exactly (the download); without it, it is a third of the size
+   * (what Share uploads: enough to sample and to fine-tune from).
+   */
+  checkpointFile(withOptimizer = true): Promise<Uint8Array> {
+    if (!this.running) return this.checkpointBytes(withOptimizer);
+    return new Promise((resolve, reject) => this.downloads.push({ withOptimizer, resolve, reject }));
   }
 
   private interrupted(): boolean {
@@ -174,14 +181,12 @@ export class TrainingSession {
     this.setState('failed', `${what} Training stopped at step ${this.reportedStep}. ${saved}`);
   }
 
-  private async checkpointBytes(): Promise<Uint8Array> {
-    return writeGptCheckpoint(await this.trainer.checkpoint(true));
+  private async checkpointBytes(withOptimizer: boolean): Promise<Uint8Array> {
+    return writeGptCheckpoint(await this.trainer.checkpoint(withOptimizer));
   }
 
   private async serveDownloads(): Promise<void> {
-    if (this.downloads.length === 0) return;
-    const bytes = await this.checkpointBytes();
-    for (const d of this.downloads.splice(0)) d.resolve(bytes);
+    for (const d of this.downloads.splice(0)) d.resolve(await this.checkpointBytes(d.withOptimizer));
   }
 
   /** A sample from the current weights; GPU failures end the run, anything else is shown. */
@@ -206,7 +211,7 @@ export class TrainingSession {
   private async autosave(): Promise<void> {
     const step = this.trainer.step;
     if (step === this.lastSavedStep) return;
-    const checkpoint = await this.checkpointBytes();
+    const checkpoint = await this.checkpointBytes(true);
     const savedAt = new Date();
     const { run } = this;
     const withCorpus = run.savedCorpus.kind === 'file' && !this.corpusStored;
@@ -221,6 +226,7 @@ export class TrainingSession {
           autosaveEvery: this.options.autosaveEvery,
           samplePrompt: this.options.samplePrompt,
           savedAt: savedAt.getTime(),
+          ...this.options.saveExtras?.(),
         },
         withCorpus ? run.corpusBytes : undefined,
       );

@@ -3,6 +3,7 @@
  * checkpoint file to fine-tune (its config and tokenizer are kept). A
  * checkpoint is read when picked, so a bad file is refused with its reason.
  */
+import { getCheckpoint, getCheckpointFile } from '../api';
 import { CheckpointError, readGptCheckpoint } from '../checkpoint/gpt-checkpoint';
 import { GPT_PRESETS, type GptConfig, type GptPresetName, gptPreset } from '../model/gpt-config';
 import { gptParamLayout } from '../model/gpt-params';
@@ -41,9 +42,12 @@ export class ModelPicker {
     for (const radio of this.radios()) radio.addEventListener('change', () => this.refresh());
     this.checkpointInput.addEventListener('change', () => {
       const file = this.checkpointInput.files?.[0];
-      if (file) void this.takeCheckpoint(file);
+      if (file) void this.takeFile(file);
     });
     this.refresh();
+    // /train?from=<id>: fork a shared model (the model page's "Fork and fine-tune").
+    const shared = new URLSearchParams(location.search).get('from');
+    if (shared) void this.takeShared(shared);
   }
 
   private radios(): HTMLInputElement[] {
@@ -76,25 +80,46 @@ export class ModelPicker {
     this.vocab.disabled = checkpoint || this.tokenizer.value !== 'bpe';
   }
 
-  private async takeCheckpoint(file: File): Promise<void> {
+  private async takeFile(file: File): Promise<void> {
+    this.startTaking();
+    await this.takeCheckpoint(file.name, new Uint8Array(await file.arrayBuffer()));
+  }
+
+  /** A shared checkpoint by id, downloaded from this site. */
+  private async takeShared(id: string): Promise<void> {
+    this.startTaking();
+    byId('checkpoint-summary').textContent = 'Downloading the shared model…';
+    try {
+      const [info, bytes] = await Promise.all([getCheckpoint(id), getCheckpointFile(id)]);
+      await this.takeCheckpoint(`${info.name} (shared model ${id})`, bytes);
+    } catch (err) {
+      byId('checkpoint-summary').textContent = '';
+      this.error.textContent = `The shared model ${id} could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  private startTaking(): void {
     this.checkpoint = null;
     for (const radio of this.radios()) radio.checked = radio.value === 'checkpoint';
     this.refresh();
-    const summary = byId('checkpoint-summary');
-    summary.textContent = '';
+    byId('checkpoint-summary').textContent = '';
     this.error.textContent = '';
-    const bytes = new Uint8Array(await file.arrayBuffer());
+  }
+
+  private async takeCheckpoint(name: string, bytes: Uint8Array): Promise<void> {
+    const summary = byId('checkpoint-summary');
     try {
       const ckpt = readGptCheckpoint(bytes);
       const val = ckpt.valLoss === null ? '' : `, val loss ${ckpt.valLoss.toFixed(3)}`;
       summary.textContent =
-        `${file.name}: ${describeConfig(ckpt.config)}; ${ckpt.tokenizer.kind} tokenizer; ` +
+        `${name}: ${describeConfig(ckpt.config)}; ${ckpt.tokenizer.kind} tokenizer; ` +
         `${ckpt.step} steps on ${ckpt.data.description}${val}.`;
-      this.checkpoint = { name: file.name, bytes };
+      this.checkpoint = { name, bytes };
     } catch (err) {
       // Whatever is wrong with a file someone picked is theirs to read, not a page error.
       const message = err instanceof CheckpointError ? err.message : `checkpoint: ${String(err)}`;
-      this.error.textContent = `${file.name}: ${message}`;
+      summary.textContent = '';
+      this.error.textContent = `${name}: ${message}`;
     }
   }
 

@@ -2,21 +2,24 @@
  * The Train text page: the form and pickers, the run's buttons, and one
  * TrainingSession at a time. The GPU device is requested once, and again
  * only after it failed; an autosaved run is offered on load and after a
- * failure.
+ * failure. The run's loss chart and metrics stream live in RunReport, the
+ * Share button in SharePanel.
  */
 import { browserGpuContext } from '../gpu/browser';
 import type { GpuContext } from '../gpu/device';
 import { KernelRunner } from '../gpu/runner';
-import { discardRun, loadRun } from '../train/autosave';
+import { discardRun, loadRun, type SavedRun } from '../train/autosave';
 import { DEFAULT_TRAIN_SETTINGS } from '../train/gpt-trainer';
 import { type PreparedRun, prepareNewRun, prepareSavedRun } from '../train/run-setup';
 import { type SessionState, TRAINING_SAMPLE, TrainingSession } from '../train/training-session';
 import { adapterName, showAdapter, showNoGpu } from './adapter-panel';
 import { byId, setStatus } from './dom';
 import { downloadBytes } from './download';
+import { SharePanel, type ShareRequest } from './share-panel';
 import { DataPicker, defaultSamplePrompt } from './train-data-picker';
 import { ModelPicker } from './train-model-picker';
 import { ProgressView } from './train-progress';
+import { RunReport } from './train-run-report';
 import { clearSample, showSample } from './train-sample-view';
 import { SavedRunOffer } from './train-saved-run';
 import {
@@ -45,6 +48,8 @@ export class TrainPage {
   private phase: Phase = 'idle';
   private gpuReady = false;
   private readonly progress = new ProgressView();
+  private readonly report = new RunReport();
+  private readonly share = new SharePanel(() => this.shareRequest());
   private readonly data = new DataPicker((source) => setSamplePrompt(defaultSamplePrompt(source)));
   private readonly model = new ModelPicker();
   private readonly offer = new SavedRunOffer({
@@ -107,7 +112,10 @@ export class TrainPage {
     button('pause').disabled = phase !== 'training';
     button('resume').disabled = phase !== 'paused';
     button('stop').disabled = !(phase === 'training' || phase === 'paused');
-    button('download').disabled = !this.session || phase === 'preparing' || phase === 'failed';
+    const checkpoint = !!this.session && phase !== 'preparing' && phase !== 'failed';
+    button('download').disabled = !checkpoint;
+    this.share.setEnabled(checkpoint && phase !== 'training');
+    this.report.setBusy(active);
     this.offer.setBusy(active);
     if (active) this.offer.hide();
     if (message !== undefined) setStatus(this.status, phase, message);
@@ -133,7 +141,7 @@ export class TrainPage {
   private async startNew(): Promise<void> {
     const read = this.readPlan();
     if (!read) return;
-    await this.launch(read.options, false, () => prepareNewRun(read.plan, this.showPhase));
+    await this.launch(read.options, null, () => prepareNewRun(read.plan, this.showPhase));
   }
 
   private async resumeSaved(steps: number): Promise<void> {
@@ -151,17 +159,19 @@ export class TrainPage {
     const { run, corpusBytes } = saved;
     if (run.corpus.kind === 'bundled') this.data.select(run.corpus.id);
     const options = { autosaveEvery: run.autosaveEvery, samplePrompt: run.samplePrompt };
-    await this.launch(options, true, () => prepareSavedRun(run, corpusBytes, steps, this.showPhase));
+    await this.launch(options, run, () => prepareSavedRun(run, corpusBytes, steps, this.showPhase));
   }
 
-  /** Prepares the run (text, tokenizer, model on the GPU), then trains it. */
+  /** Prepares the run (text, tokenizer, model on the GPU), then trains it; `saved` is the autosave it resumes. */
   private async launch(
     options: Omit<RunOptions, 'settings'>,
-    resumed: boolean,
+    saved: SavedRun | null,
     prepare: () => Promise<PreparedRun>,
   ): Promise<void> {
+    const resumed = saved !== null;
     await this.endSession();
     this.runError.textContent = '';
+    this.share.clear();
     this.setPhase('preparing', 'Preparing…');
     let session: TrainingSession;
     try {
@@ -173,11 +183,22 @@ export class TrainPage {
       session = await TrainingSession.create(
         runner,
         prepared,
-        { autosaveEvery: options.autosaveEvery, samplePrompt: options.samplePrompt, sample: TRAINING_SAMPLE },
+        {
+          autosaveEvery: options.autosaveEvery,
+          samplePrompt: options.samplePrompt,
+          sample: TRAINING_SAMPLE,
+          saveExtras: () => this.report.saved(),
+        },
         {
           state: (state, message) => this.sessionState(state, message),
-          step: (r) => this.progress.step(r),
-          eval: (r) => this.progress.eval(r),
+          step: (r) => {
+            this.progress.step(r);
+            this.report.step(r);
+          },
+          eval: (r) => {
+            this.progress.eval(r);
+            this.report.eval(r);
+          },
           sample: showSample,
           saved: (step, at) => this.progress.saved(step, at),
           saveFailed: (message) => {
@@ -187,6 +208,7 @@ export class TrainPage {
         resumed,
       );
       if (resumed) session.lastSavedStep = session.trainer.step;
+      this.report.begin(prepared, context.adapter, saved);
     } catch (err) {
       this.setPhase('idle', 'Nothing started.');
       this.runError.textContent = err instanceof Error ? err.message : String(err);
@@ -205,6 +227,7 @@ export class TrainPage {
   private sessionState(state: SessionState, message = ''): void {
     const label = this.session?.run.label ?? '';
     this.progress.draw();
+    if (state !== 'training') void this.report.settle();
     if (state === 'training') {
       this.setPhase('training', `Training ${label}…`);
       return;
@@ -253,6 +276,16 @@ export class TrainPage {
     } catch (err) {
       this.runError.textContent = `The checkpoint could not be written: ${err instanceof Error ? err.message : String(err)}`;
     }
+  }
+
+  /** Share's checkpoint: the weights without the optimizer state, after the metrics so far went (so the model page has them). */
+  private async shareRequest(): Promise<ShareRequest | null> {
+    const session = this.session;
+    if (!session) return null;
+    const bytes = await session.checkpointFile(false);
+    await this.report.settle();
+    const name = `${session.run.label}, step ${session.trainer.step}`.slice(0, 100);
+    return { bytes, name, runId: this.report.runId };
   }
 
   private async discardSaved(): Promise<void> {

@@ -45,6 +45,31 @@ const shownSteps = (page: Page) => page.evaluate(() => (window as unknown as { s
 
 const statValue = async (page: Page, id: string) => Number(await page.locator(id).getAttribute('data-value'));
 
+interface ApiPoint {
+  step: number;
+  train_loss: number | null;
+  val_loss: number | null;
+  tokens_per_s: number | null;
+}
+
+/** The run's points once the API has them up to `step` (the page sends them every ~2 s). */
+async function metricsUpTo(runId: string, step: number): Promise<{ total: number; points: ApiPoint[] }> {
+  let body: { total: number; points: ApiPoint[] } = { total: 0, points: [] };
+  await expect
+    .poll(
+      async () => {
+        body = await (await fetch(`${server.url}/api/runs/${runId}/metrics`)).json();
+        return Math.max(0, ...body.points.map((p) => p.step));
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(step);
+  return body;
+}
+
+const chartCount = async (page: Page, name: string) =>
+  Number(await page.locator('#train-loss-chart').getAttribute(`data-${name}-points`));
+
 async function waitForState(page: Page, state: string, timeout = 120_000): Promise<void> {
   const status = page.locator('#run-status');
   await status.and(page.locator(`[data-state="${state}"], [data-state="failed"]`)).waitFor({ timeout });
@@ -55,6 +80,8 @@ describe('Train text page in Chromium with WebGPU (SwiftShader)', () => {
   it('trains tiny on names, shows losses and a sample, and resumes the autosave after a reload', async () => {
     const { page, errors } = await openTrainPage();
     expect(await page.locator('#saved-run').isHidden()).toBe(true);
+    expect(await page.locator('#send-metrics').isChecked()).toBe(true);
+    expect(await page.locator('#share').isDisabled()).toBe(true);
     expect(await page.locator('input[name="data"][value="names"]').isChecked()).toBe(true);
     expect(await page.locator('#preset').inputValue()).toBe('tiny');
     await page.fill('#steps', '40');
@@ -75,7 +102,56 @@ describe('Train text page in Chromium with WebGPU (SwiftShader)', () => {
     expect(await page.locator('#stat-saved').innerText()).toMatch(/^step 40 at \d\d:\d\d$/);
     expect(await page.locator('#sample').getAttribute('data-step')).toBe('40');
     expect((await page.locator('#sample').textContent())?.trim().length).toBeGreaterThan(10);
+
+    // The chart holds every step and both evaluations, and draws them all.
+    expect(await chartCount(page, 'train')).toBe(40);
+    expect(await chartCount(page, 'val')).toBe(2);
+    expect(await chartCount(page, 'drawn')).toBe(40);
+    expect(await page.locator('#train-loss-chart canvas').count()).toBe(1);
+
+    // The metrics reached the API: every step, the val losses of steps 20 and 40.
+    const runId = (await page.locator('#metrics-status').getAttribute('data-run-id')) as string;
+    expect(runId).toMatch(/^[\w-]+$/);
+    const metrics = await metricsUpTo(runId, 40);
+    expect(metrics.total).toBe(40);
+    expect(metrics.points.filter((p) => p.val_loss !== null).map((p) => p.step)).toEqual([20, 40]);
+    expect(metrics.points.every((p) => p.train_loss !== null && (p.tokens_per_s ?? 0) > 0)).toBe(true);
+    // (a val loss sent apart from its step's train loss counts as a point of its own)
+    await page.locator('#metrics-status', { hasText: /^metrics: 4[0-2] points sent$/ }).waitFor();
+
+    // Share: the link is the model page of a checkpoint at step 40, linked to the run.
+    expect(await page.locator('#share').isEnabled()).toBe(true);
+    await page.click('#share');
+    const link = page.locator('#share-link');
+    await link.waitFor();
+    const href = (await link.getAttribute('href')) as string;
+    const id = new URL(href).pathname.match(/^\/m\/([\w-]+)$/)?.[1] as string;
+    expect(new URL(href).origin).toBe(server.url);
+    expect(id).toBeTruthy();
+    const shared = await (await fetch(`${server.url}/api/checkpoints/${id}`)).json();
+    expect(shared).toMatchObject({ id, step: 40, runId, dataset: 'names' });
+    expect((await page.locator('#share-delete-token').innerText()).length).toBeGreaterThan(10);
+    expect(await page.locator('#share-result').innerText()).toMatch(/shown only this once/);
+    expect(await page.locator('#share-error').innerText()).toBe('');
     await page.screenshot({ path: outputPath('train-done.png'), fullPage: true });
+    await page.locator('#train-loss-chart').screenshot({ path: outputPath('train-loss-chart.png') });
+
+    // At phone width the chart follows its container.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.locator('#train-loss-chart canvas').evaluate((c) => c.getBoundingClientRect().width))
+      .toBeLessThanOrEqual(390);
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > 391 && e.getClientRects().length > 0)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+    );
+    expect(overflowing).toEqual([]);
+    await page.screenshot({ path: outputPath('train-done-phone.png'), fullPage: true });
+    await page
+      .locator('section[aria-labelledby="run-heading"]')
+      .screenshot({ path: outputPath('train-run-phone.png') });
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     // The download is the run's checkpoint, on the very bytes the headless trainer reads.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
@@ -104,6 +180,13 @@ describe('Train text page in Chromium with WebGPU (SwiftShader)', () => {
     expect(await page.locator('#stat-val').innerText()).toMatch(/\(step 60\)/);
     expect(await page.locator('#sample').getAttribute('data-step')).toBe('60');
     expect(await page.locator('#saved-run').isHidden()).toBe(true);
+    // The chart came back from the autosave and went on; the metrics went on into the same run.
+    expect(await chartCount(page, 'train')).toBe(60);
+    expect(await chartCount(page, 'val')).toBe(3);
+    expect(await page.locator('#metrics-status').getAttribute('data-run-id')).toBe(runId);
+    const resumed = await metricsUpTo(runId, 60);
+    expect(resumed.total).toBe(60);
+    expect(resumed.points.filter((p) => p.val_loss !== null).map((p) => p.step)).toEqual([20, 40, 60]);
     await page.screenshot({ path: outputPath('train-resumed.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
