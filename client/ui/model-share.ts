@@ -1,8 +1,7 @@
 /**
  * How to use a shared model outside this page: ready curl commands for the
- * edge's two completion routes, the files, and how to fine-tune it. The
- * Train page takes a checkpoint as a file ("Fine-tune a checkpoint"), not
- * by link, so the fork link is a download.
+ * edge's two completion routes, the files, and how to fine-tune it: the
+ * fork link opens the Train page with this checkpoint picked (/train?from=<id>).
  */
 import type { CheckpointInfo } from '../api';
 import { el } from './dom';
@@ -70,16 +69,14 @@ export function showShare(node: HTMLElement, info: CheckpointInfo, origin: strin
       {},
       el(
         'a',
-        { id: 'fork-link', class: 'button', href: file, download: fileName(info, 'safetensors') },
-        'Download to fine-tune on the Train page (Fine-tune a checkpoint)',
+        { id: 'fork-link', class: 'button', href: `/train?from=${encodeURIComponent(id)}` },
+        'Fork and fine-tune',
       ),
     ),
     el(
       'p',
       { class: 'hint' },
-      'Then open ',
-      el('a', { href: '/train' }, 'Train a text model'),
-      ', choose “Fine-tune a checkpoint” and pick the downloaded file: its size and tokenizer are kept.',
+      'Opens the Train page with this model picked: train it further on any text; its size and tokenizer are kept, and a shared fork links back here.',
     ),
   );
 }

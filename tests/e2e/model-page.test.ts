@@ -110,12 +110,22 @@ describe('model page', () => {
     expect(await page.locator('#curl-openai').textContent()).toContain(`${server.url}/v1/completions`);
     expect(await page.locator('#download-safetensors').getAttribute('href')).toBe(`/api/checkpoints/${childId}/file`);
     expect(await page.locator('#download-onnx').getAttribute('href')).toBe(`/api/checkpoints/${childId}/model.onnx`);
-    expect(await page.locator('#fork-link').textContent()).toBe(
-      'Download to fine-tune on the Train page (Fine-tune a checkpoint)',
-    );
+    expect(await page.locator('#fork-link').textContent()).toBe('Fork and fine-tune');
     await page.locator('#engine[data-state="gpu"]').waitFor();
     await page.screenshot({ path: outputPath('model-fork.png'), fullPage: true });
-    expect(errors).toEqual([]);
+
+    // Fork and fine-tune: the Train page opens with this checkpoint picked.
+    await page.click('#fork-link');
+    await page.waitForURL(`**/train?from=${childId}`);
+    await page.locator('#checkpoint-summary', { hasText: 'tiny-names-fork' }).waitFor();
+    expect(await page.locator('input[name="start"][value="checkpoint"]').isChecked()).toBe(true);
+    expect(await page.locator('#checkpoint-summary').textContent()).toMatch(
+      /2 layers, 32 wide, 2 heads.*200 steps on names/,
+    );
+    expect(await page.locator('#preset').isDisabled()).toBe(true);
+    await page.goto(`${server.url}/train?from=${'Z'.repeat(22)}`);
+    await page.locator('#checkpoint-error', { hasText: 'could not be loaded' }).waitFor();
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await page.close();
   });
 
