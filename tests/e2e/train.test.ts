@@ -134,6 +134,31 @@ describe('Train text page in Chromium with WebGPU (SwiftShader)', () => {
     expect(await page.locator('#share-result').innerText()).toMatch(/shown only this once/);
     expect(await page.locator('#share-error').innerText()).toBe('');
     await page.screenshot({ path: outputPath('train-done.png'), fullPage: true });
+
+    // The link works for someone else: a fresh browser context opens it and generates (greedy)
+    // the text /complete gives at the edge for the same checkpoint.
+    const visitor = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const visit = await visitor.newPage();
+    const visitErrors = collectErrors(visit);
+    await visit.goto(href);
+    await visit.locator('#model-name', { hasText: 'step 40' }).waitFor();
+    await visit.fill('#prompt', '\nMa');
+    await visit.fill('#max-tokens', '16');
+    await visit.fill('#temperature', '0');
+    await visit.click('#generate');
+    await visit.locator('#generated[data-run="done"], #generated[data-run="error"]').waitFor({ timeout: 120_000 });
+    expect(await visit.locator('#generate-error').textContent()).toBe('');
+    const edge = (await (
+      await fetch(`${server.url}/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ checkpoint: id, prompt: '\nMa', max_tokens: 16, temperature: 0 }),
+      })
+    ).json()) as { text: string };
+    expect(await visit.locator('#generated-text').textContent()).toBe(edge.text);
+    await visit.screenshot({ path: outputPath('train-shared-model.png'), fullPage: true });
+    expect(visitErrors).toEqual([]);
+    await visitor.close();
     await page.locator('#train-loss-chart').screenshot({ path: outputPath('train-loss-chart.png') });
 
     // At phone width the chart follows its container.
