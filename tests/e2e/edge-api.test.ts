@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
-import { GptCpuReference } from '../../client/model/gpt-cpu-reference';
-import { type CompletionModel, complete } from '../../client/onnx/complete';
+import { cpuCompletionModel } from '../../client/model/cpu-completion-model';
+import { complete } from '../../client/onnx/complete';
 import { onnxServerApp } from '../../scripts/onnx-server';
 import { startTestServer } from './server';
 
@@ -18,20 +18,6 @@ let upstreamUrl = '';
 let id = '';
 const fileBytes = new Uint8Array(await readFile(new URL('../fixtures/tiny-names.safetensors', import.meta.url)));
 const checkpoint = readGptCheckpoint(fileBytes);
-
-function referenceModel(): CompletionModel {
-  const reference = new GptCpuReference(checkpoint.config, checkpoint.params);
-  const V = checkpoint.config.vocabSize;
-  return {
-    vocabSize: V,
-    contextLength: checkpoint.config.contextLength,
-    lastLogits: async (ids) => {
-      const inputs = Uint32Array.from(ids);
-      const { logits } = reference.forward(inputs, inputs, 1, ids.length);
-      return Float32Array.from(logits.subarray((ids.length - 1) * V, ids.length * V));
-    },
-  };
-}
 
 const post = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, {
@@ -64,12 +50,17 @@ afterAll(async () => {
 describe('edge inference on wrangler dev, and serve:onnx', () => {
   it('greedy /complete: the Worker, serve:onnx and the CPU reference give the same tokens', async () => {
     const body = { checkpoint: id, prompt: '\nMa', max_tokens: 48, temperature: 0 };
-    const expected = await complete(referenceModel(), checkpoint.tokenizer, '\nMa', {
-      maxTokens: 48,
-      temperature: 0,
-      topK: 40,
-      seed: 1,
-    });
+    const expected = await complete(
+      cpuCompletionModel(checkpoint.config, checkpoint.params),
+      checkpoint.tokenizer,
+      '\nMa',
+      {
+        maxTokens: 48,
+        temperature: 0,
+        topK: 40,
+        seed: 1,
+      },
+    );
     for (const base of [server.url, upstreamUrl]) {
       const response = await post(base, '/complete', body);
       expect(response.status, base).toBe(200);

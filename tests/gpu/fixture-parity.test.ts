@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
 import type { GpuContext } from '../../client/gpu/device';
 import { KernelRunner } from '../../client/gpu/runner';
+import { cpuCompletionModel } from '../../client/model/cpu-completion-model';
 import { GptSampler } from '../../client/model/generate';
-import { GptCpuReference } from '../../client/model/gpt-cpu-reference';
-import { type CompletionModel, completionTokens } from '../../client/onnx/complete';
+import { completionTokens } from '../../client/onnx/complete';
 import { testGpu } from './gpu-context';
 
 /**
@@ -20,20 +20,6 @@ const checkpoint = readGptCheckpoint(
 );
 let gpu: GpuContext;
 let sampler: GptSampler;
-
-function referenceModel(): CompletionModel {
-  const reference = new GptCpuReference(checkpoint.config, checkpoint.params);
-  const V = checkpoint.config.vocabSize;
-  return {
-    vocabSize: V,
-    contextLength: checkpoint.config.contextLength,
-    lastLogits: async (ids) => {
-      const inputs = Uint32Array.from(ids);
-      const { logits } = reference.forward(inputs, inputs, 1, ids.length);
-      return Float32Array.from(logits.subarray((ids.length - 1) * V, ids.length * V));
-    },
-  };
-}
 
 async function collect<T>(tokens: AsyncGenerator<T>): Promise<T[]> {
   const out: T[] = [];
@@ -58,7 +44,9 @@ describe('the shared fixture checkpoint: WGSL engine vs CPU reference', () => {
     it(`${JSON.stringify(prompt)} at temperature ${options.temperature}: the same tokens`, async () => {
       const ids = checkpoint.tokenizer.encode(prompt);
       const gpuTokens = await collect(sampler.tokens(ids, options));
-      const cpuTokens = await collect(completionTokens(referenceModel(), ids, options));
+      const cpuTokens = await collect(
+        completionTokens(cpuCompletionModel(checkpoint.config, checkpoint.params), ids, options),
+      );
       expect(gpuTokens).toEqual(cpuTokens);
       expect(gpuTokens).toHaveLength(options.maxTokens);
     });

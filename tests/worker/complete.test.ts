@@ -1,8 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
-import { GptCpuReference } from '../../client/model/gpt-cpu-reference';
-import { type CompletionModel, type CompletionOptions, complete } from '../../client/onnx/complete';
+import { cpuCompletionModel } from '../../client/model/cpu-completion-model';
+import { type CompletionOptions, complete } from '../../client/onnx/complete';
 
 // /complete and /v1/completions inside workerd: onnxruntime-web's wasm runs
 // the ONNX export of a checkpoint trained by `npm run train` (tests/fixtures),
@@ -19,22 +19,8 @@ const fileBytes = Uint8Array.from(atob(env.TEST_TINY_NAMES_B64), (c) => c.charCo
 const checkpoint = readGptCheckpoint(fileBytes);
 let id = '';
 
-/** The CPU reference's next-token logits: the same model without ONNX or a GPU. */
-function referenceModel(): CompletionModel {
-  const reference = new GptCpuReference(checkpoint.config, checkpoint.params);
-  const V = checkpoint.config.vocabSize;
-  return {
-    vocabSize: V,
-    contextLength: checkpoint.config.contextLength,
-    lastLogits: async (ids) => {
-      const inputs = Uint32Array.from(ids);
-      const { logits } = reference.forward(inputs, inputs, 1, ids.length);
-      return Float32Array.from(logits.subarray((ids.length - 1) * V, ids.length * V));
-    },
-  };
-}
 const expected = (prompt: string, options: CompletionOptions) =>
-  complete(referenceModel(), checkpoint.tokenizer, prompt, options);
+  complete(cpuCompletionModel(checkpoint.config, checkpoint.params), checkpoint.tokenizer, prompt, options);
 
 beforeAll(async () => {
   const response = await fetchWorker('/api/checkpoints?name=tiny-names', {
