@@ -58,6 +58,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // One file at a time: each starts its own wrangler dev and Chromium, and
+          // several at once on two cores starve SwiftShader (a reload then times out).
+          fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },
