@@ -9,6 +9,9 @@
  */
 import type { Tokenizer } from '../text/tokenizer';
 import { decodeUtf8Strict, InvalidUtf8Error } from '../text/utf8';
+import { sha256Hex } from './sha256';
+
+export { sha256Hex };
 
 export const TRAIN_FRACTION = 0.9;
 
@@ -100,12 +103,4 @@ function checkLongEnough(n: number, contextLength: number): void {
     `this text is too short for context length ${contextLength}: the ${part} tokens and needs at least ${needed}. ` +
       `The whole text is ${n} tokens; at least ${minTotal} are needed.`,
   );
-}
-
-/** SHA-256 of `bytes` as lowercase hex (WebCrypto: browsers and Node alike). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // WebCrypto takes only ArrayBuffer-backed views; copy the rare shared one.
-  const input = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-  const digest = await crypto.subtle.digest('SHA-256', input);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

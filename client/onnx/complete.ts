@@ -1,5 +1,6 @@
 import { sampleTokensCpu } from '../../shaders/sample.reference';
 import { Mulberry32 } from '../data/mulberry32';
+import type { SampleOptions } from '../model/sample-options';
 import type { Tokenizer } from '../text/tokenizer';
 import { Utf8StreamDecoder } from '../text/utf8';
 
@@ -30,18 +31,8 @@ export interface CompletionModel {
   lastLogits: LastLogits;
 }
 
-/** The same fields, meanings and checks as generate.ts's SampleOptions. */
-export interface CompletionOptions {
-  maxTokens: number;
-  /** 0: greedy argmax. */
-  temperature: number;
-  /** Keep only the k most likely tokens (0: all). */
-  topK: number;
-  /** Seeds the coins; the same seed gives the same text. */
-  seed: number;
-  /** Stop after the first generated newline. */
-  stopAtNewline?: boolean;
-}
+/** Sampling options: the GPU sampler's own (sample-options.ts), with the same checks. */
+export type CompletionOptions = SampleOptions;
 
 /** One generated token and the text it completes ('' while a character is split across tokens). */
 export interface CompletionPiece {
@@ -122,12 +113,22 @@ export async function complete(
   options: CompletionOptions,
   onText?: (text: string) => void,
 ): Promise<Completion> {
+  const onPiece = onText && ((piece: CompletionPiece) => (piece.text ? onText(piece.text) : undefined));
+  return collectCompletion(completionPieces(model, tokenizer, prompt, options), options, onPiece);
+}
+
+/** Drains `pieces` into the whole completion, handing each piece (token and text) to `onPiece` first. */
+export async function collectCompletion(
+  pieces: AsyncIterable<CompletionPiece>,
+  options: Pick<CompletionOptions, 'stopAtNewline'>,
+  onPiece?: (piece: CompletionPiece) => void | Promise<void>,
+): Promise<Completion> {
   const tokens: number[] = [];
   let text = '';
-  for await (const piece of completionPieces(model, tokenizer, prompt, options)) {
+  for await (const piece of pieces) {
     tokens.push(piece.token);
     text += piece.text;
-    if (piece.text) onText?.(piece.text);
+    await onPiece?.(piece);
   }
   const stop = options.stopAtNewline && text.endsWith('\n') ? 'newline' : 'maxTokens';
   return { tokens, text, stop };

@@ -185,8 +185,14 @@ export class TrainingSession {
     return writeGptCheckpoint(await this.trainer.checkpoint(withOptimizer));
   }
 
+  /** Each waiting request gets its file; one readback per kind of file, however many asked. */
   private async serveDownloads(): Promise<void> {
-    for (const d of this.downloads.splice(0)) d.resolve(await this.checkpointBytes(d.withOptimizer));
+    const files = new Map<boolean, Promise<Uint8Array>>();
+    for (const d of this.downloads.splice(0)) {
+      if (!files.has(d.withOptimizer)) files.set(d.withOptimizer, this.checkpointBytes(d.withOptimizer));
+      files.get(d.withOptimizer)?.then(d.resolve, d.reject);
+    }
+    await Promise.allSettled(files.values());
   }
 
   /** A sample from the current weights; GPU failures end the run, anything else is shown. */

@@ -1,9 +1,10 @@
 import { CheckpointError, type GptCheckpointInfo, inspectGptCheckpoint } from '../../client/checkpoint/gpt-checkpoint';
+import { sha256Hex } from '../../client/data/sha256';
 import type { Bindings } from '../bindings';
 import type { CheckpointRow } from '../db/schema';
 import { ApiError } from '../errors';
 import { findCheckpointBySha256, getCheckpoint, insertCheckpoint, putCheckpointFile } from '../storage/checkpoints';
-import { hashToken, randomId, randomToken, sha256Hex } from '../storage/ids';
+import { hashToken, randomId, randomToken } from '../storage/ids';
 import { getRun } from '../storage/runs';
 
 /**

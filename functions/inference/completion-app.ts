@@ -1,9 +1,10 @@
 import { type Context, type Env, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { type Completion, collectCompletion } from '../../client/onnx/complete';
 import { errorBody, handleError } from '../errors';
 import { jsonBody } from '../validate';
 import { completeRequest, fromComplete, fromOpenAi, MAX_PROMPT_BYTES, openAiCompletionRequest } from './requests';
-import { collect, type LoadedModel, startCompletion } from './run-completion';
+import { type LoadedModel, startCompletion } from './run-completion';
 
 /** Request bodies stay small: a prompt and a few numbers. */
 export const MAX_COMPLETION_BODY_BYTES = MAX_PROMPT_BYTES * 8;
@@ -22,23 +23,23 @@ export function completionApp<E extends Env>(load: ModelLoader<E>) {
     .post('/complete', async (c) => {
       const request = fromComplete(await jsonBody(c, completeRequest, MAX_COMPLETION_BODY_BYTES));
       const { pieces } = startCompletion(await load(c, request.checkpoint), request);
-      const stopAtNewline = request.options.stopAtNewline ?? false;
-      const result = (done: Awaited<ReturnType<typeof collect>>) => ({
+      const result = (done: Completion) => ({
         checkpoint: request.checkpoint,
         text: done.text,
         tokens: done.tokens,
-        finish: done.finish,
+        finish: done.stop === 'newline' ? 'newline' : 'length',
       });
-      if (!request.stream) return c.json(result(await collect(pieces, stopAtNewline)));
+      if (!request.stream) return c.json(result(await collectCompletion(pieces, request.options)));
       return sse(c, async (send) => {
-        const done = await collect(pieces, stopAtNewline, (p) => send('token', { text: p.text, token: p.token }));
+        const done = await collectCompletion(pieces, request.options, (p) =>
+          send('token', { text: p.text, token: p.token }),
+        );
         await send('done', result(done));
       });
     })
     .post('/v1/completions', async (c) => {
       const request = fromOpenAi(await jsonBody(c, openAiCompletionRequest, MAX_COMPLETION_BODY_BYTES));
       const { pieces, promptTokens } = startCompletion(await load(c, request.checkpoint), request);
-      const stopAtNewline = request.options.stopAtNewline ?? false;
       const id = `cmpl-${crypto.randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
       const chunk = (text: string, finish: string | null) => ({
@@ -48,19 +49,19 @@ export function completionApp<E extends Env>(load: ModelLoader<E>) {
         model: request.checkpoint,
         choices: [{ text, index: 0, logprobs: null, finish_reason: finish }],
       });
-      const finishReason = (f: 'newline' | 'length') => (f === 'newline' ? 'stop' : 'length');
+      const finishReason = (done: Completion) => (done.stop === 'newline' ? 'stop' : 'length');
       if (!request.stream) {
-        const done = await collect(pieces, stopAtNewline);
+        const done = await collectCompletion(pieces, request.options);
         const usage = {
           prompt_tokens: promptTokens,
           completion_tokens: done.tokens.length,
           total_tokens: promptTokens + done.tokens.length,
         };
-        return c.json({ ...chunk(done.text, finishReason(done.finish)), usage });
+        return c.json({ ...chunk(done.text, finishReason(done)), usage });
       }
       return sse(c, async (send) => {
-        const done = await collect(pieces, stopAtNewline, (p) => send(null, chunk(p.text, null)));
-        await send(null, chunk('', finishReason(done.finish)));
+        const done = await collectCompletion(pieces, request.options, (p) => send(null, chunk(p.text, null)));
+        await send(null, chunk('', finishReason(done)));
         await send(null, '[DONE]');
       });
     })

@@ -24,26 +24,3 @@ export function startCompletion(
     promptTokens: loaded.tokenizer.encode(request.prompt).length,
   };
 }
-
-export interface FinishedCompletion {
-  text: string;
-  tokens: number[];
-  /** 'newline' when stopped at a newline, 'length' when max_tokens were generated. */
-  finish: 'newline' | 'length';
-}
-
-/** Drains `pieces`, handing each to `onPiece`. */
-export async function collect(
-  pieces: AsyncGenerator<CompletionPiece>,
-  stopAtNewline: boolean,
-  onPiece?: (piece: CompletionPiece) => Promise<void>,
-): Promise<FinishedCompletion> {
-  const tokens: number[] = [];
-  let text = '';
-  for await (const piece of pieces) {
-    tokens.push(piece.token);
-    text += piece.text;
-    if (onPiece) await onPiece(piece);
-  }
-  return { text, tokens, finish: stopAtNewline && text.endsWith('\n') ? 'newline' : 'length' };
-}

@@ -1,3 +1,5 @@
+import { sha256Hex } from '../../client/data/sha256';
+
 /** 128 random bits as 22 URL-safe base64 characters (no padding). */
 export function randomId(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(16)));
@@ -14,12 +16,6 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 /** SHA-256 hex of a token: what D1 stores, so a leaked database leaks no tokens. */
 export async function hashToken(token: string): Promise<string> {
   return sha256Hex(new TextEncoder().encode(token));
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // Our arrays are never over a SharedArrayBuffer; DOM's BufferSource type insists.
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

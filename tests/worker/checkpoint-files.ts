@@ -55,8 +55,3 @@ export function withTensor(
   change(header[name] as Record<string, unknown>);
   return joinFile(header, data);
 }
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { joinFile, sha256Hex, splitFile, tinyCheckpoint, withTensor } from './checkpoint-files';
+import { sha256Hex } from '../../client/data/sha256';
+import { joinFile, splitFile, tinyCheckpoint, withTensor } from './checkpoint-files';
 
 // /api/checkpoints inside workerd, on the local D1 and R2 of this test file.
 // The upload limit is 1 MiB here (vitest.config.ts), so 413 is cheap to reach.
